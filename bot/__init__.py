@@ -1,0 +1,1 @@
+"""Indonesian news bot for Telegram."""

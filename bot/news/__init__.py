@@ -1,0 +1,1 @@
+"""Telegram-free, database-free news processing: fetch, parse, extract, clean, dedup, summarise."""
