@@ -1,0 +1,160 @@
+"""Split Indonesian news text into sentences.
+
+Hand-written because the usual splitters (nltk punkt, pysbd, spaCy's sentencizer) either have no
+Indonesian model or do not know Indonesian titles (Brigjen, AKBP, Kab.), thousand separators
+(1.260.420.864), clock times (22.00 WIB) or the periods glued to the next word by scrapers
+(``WIB.Sunoto``).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    """Return the whitespace-separated words of a word-list literal."""
+    return frozenset(text.split())
+
+
+# Abbreviations that are followed by a name or a number and so never end a sentence.
+# Written for this module (titles, ranks, places, months, legal forms); compared with spaCy's
+# Indonesian tokenizer exceptions, whose multi-dot degrees (S.H., M.Si.) are caught by the
+# dotted-token rule below instead of being listed.
+_NON_TERMINAL = _words(
+    """
+    dr drs dra drg drh prof ir h hj kh ust ustad pdt rm ps st sdr sdri bpk bp ibu ny tn nn yth
+    mr mrs ms mme jr sr rev tb ra rr
+    brigjen mayjen letjen jend jen kol kolonel letkol mayor kapt lettu letda serka sertu
+    kombes akbp akp iptu ipda aiptu aipda bripka brigpol briptu bripda irjen komjen pol
+    kab kec kel ds dsn dk desa kp kota prov jl jln gg no nomor rt rw blok kav lt rs pres ph
+    rp usd tbk pt cv pte hlm tel telp faks fax vs kap
+    jan feb mar apr jun jul agu ags agt agust sep sept okt nov des
+    a.l a.n s.d u.p d.a n.b
+    """
+)
+
+# Abbreviations that may close a sentence: split after them only before a capitalised word.
+_TERMINAL_ABBREV = _words("dll dsb dst dkk tsb etc co corp inc ltd llc")
+
+# Top-level domains: a period before one of these is part of a site name (Tribunnews.com).
+_TLDS = _words("com co id net org go ac or tv info io news me biz my sg")
+
+_TERMINATORS = re.compile(r"(?:\.{2,}|…|[.!?])+")
+_CLOSERS = "\"'”’)]»"
+_OPENERS = "\"'“‘([«"
+_DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{0,5}$")
+_DOMAIN_WORD = re.compile(r"^[\w-]+\.([A-Za-z]{2,})\b")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; every newline ends a sentence."""
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) offsets of the sentences of text, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        cuts = [0, *_line_boundaries(line), len(line)]
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            piece = line[start:end]
+            stripped = piece.strip()
+            if stripped:
+                lead = len(piece) - len(piece.lstrip())
+                spans.append((offset + start + lead, offset + start + lead + len(stripped)))
+        offset += len(line) + 1
+    return spans
+
+
+def _quote_spans(line: str) -> list[tuple[int, int]]:
+    """Return (open, close) indices of balanced double-quoted stretches of one line."""
+    spans: list[tuple[int, int]] = []
+    straight = [i for i, ch in enumerate(line) if ch == '"']
+    # An odd count means a quote is left open (often by the scraper): trust no straight pairs.
+    if len(straight) % 2 == 0:
+        spans += list(zip(straight[::2], straight[1::2], strict=True))
+    opened = -1
+    for i, ch in enumerate(line):
+        if ch == "“":
+            opened = i
+        elif ch == "”" and opened >= 0:
+            spans.append((opened, i))
+            opened = -1
+    return spans
+
+
+def _token_before(line: str, dot: int) -> str:
+    """Return the word that ends just before index dot, without opening punctuation."""
+    start = dot
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    return line[start:dot].lstrip(_OPENERS)
+
+
+def _blocks_split(token: str, next_word: str, glued: bool) -> bool:
+    """Tell whether the period after token belongs to the token rather than ending a sentence."""
+    low = token.lower()
+    if low in _NON_TERMINAL:
+        return True
+    if low in _TERMINAL_ABBREV:
+        return not next_word[:1].isupper()
+    if "://" in token or low.startswith("www"):
+        return True
+    if len(token) == 1 and token.isalpha():
+        return True  # an initial: "Agus D. Martowardojo"
+    if _DOTTED.match(token):
+        # Initials and degrees (D.W., S.H., M.Si) unless it is a site name (detik.com).
+        return token.rsplit(".", 1)[-1].lower() not in _TLDS
+    if glued:
+        domain = _DOMAIN_WORD.match(next_word)
+        if next_word.lower().rstrip(".,") in _TLDS or (domain and domain[1].lower() in _TLDS):
+            return True
+    return False
+
+
+def _line_boundaries(line: str) -> list[int]:
+    """Return the offsets in one line where a new sentence starts."""
+    quotes = _quote_spans(line)
+    closing = {close for _, close in quotes}
+    cuts: list[int] = []
+    n = len(line)
+    for match in _TERMINATORS.finditer(line):
+        end = match.end()
+        while end < n and line[end] in _CLOSERS:
+            # A straight quote right after the period closes a quote only if it pairs up
+            # (or is followed by space); otherwise it opens the next, glued, sentence.
+            opens_next = end + 1 < n and not line[end + 1].isspace()
+            if line[end] in "\"'" and end not in closing and opens_next:
+                break
+            end += 1
+        nxt = end
+        while nxt < n and line[nxt].isspace():
+            nxt += 1
+        if nxt >= n:
+            continue
+        glued = nxt == end
+        rest = line[nxt:]
+        first = rest.lstrip(_OPENERS)[:1]
+        if not first or not (first.isupper() or (first.isdigit() and not glued)):
+            continue
+        if rest[:1] == "(" or rest.startswith("Ltd"):
+            continue  # "Pte. Ltd. (SPA) menjual": a parenthesis does not open a sentence
+        if glued and not (rest[:1] in _OPENERS or (len(rest) > 1 and rest[1].islower())):
+            continue  # "SURYA.CO.ID", "DPR.RI": capitals glued without a word shape
+        if any(o < match.start() and c >= end for o, c in quotes):
+            continue  # inside a quotation that closes later: one sentence
+        next_word = rest.split(None, 1)[0]
+        if match.group() == "." and _blocks_split(
+            _token_before(line, match.start()), next_word, glued
+        ):
+            continue
+        if _is_list_marker(line, match.start()):
+            continue
+        cuts.append(end if glued else nxt)
+    return cuts
+
+
+def _is_list_marker(line: str, dot: int) -> bool:
+    """Tell whether the period closes a leading list number such as "2." in "2. Sekeluarga"."""
+    return line[:dot].strip().isdigit() and dot <= 4
