@@ -1,0 +1,115 @@
+"""Settings from the environment and `.env`, validated once in the composition root."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+BUNDLED_SOURCES = Path(__file__).with_name("sources.toml")
+_TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; see `.env.example` for what each one means."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///newsbot.db"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    sources_file: Path = BUNDLED_SOURCES
+    timezone: str = "Asia/Jakarta"
+
+    # Ingest
+    poll_concurrency: int = Field(default=16, ge=1, le=512)
+    fetch_per_host: int = Field(default=4, ge=1, le=64)
+    fetch_timeout: float = Field(default=30.0, gt=0)
+    fetch_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    min_interval: int = Field(default=120, ge=10)
+    max_interval: int = Field(default=3600, ge=10)
+    pause_after_failures: int = Field(default=10, ge=1)
+    fetch_pages: bool = True
+    summary_chars: int = Field(default=400, ge=80, le=1000)
+
+    # Chat and delivery
+    pilihan_times: Annotated[tuple[time, ...], NoDecode] = (time(7), time(12), time(19))
+    send_rate: float = Field(default=30.0, gt=0, le=1000)
+    paid_broadcast: bool = False
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s]+", value) if p]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError(
+                    "ADMIN_IDS must be comma-separated Telegram user ids, e.g. 123,456"
+                )
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("pilihan_times", mode="before")
+    @classmethod
+    def _parse_times(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(sorted(parse_clock(p) for p in value.split(",") if p.strip()))
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use e.g. Asia/Jakarta") from None
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None
+        if value is not None and not _TOKEN_SHAPE.match(value.get_secret_value().strip()):
+            # Never echo the value: it may be a real token pasted with a typo.
+            raise ValueError("BOT_TOKEN does not look like a token from @BotFather (123456:ABC…)")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for log redaction."""
+        found = [s.get_secret_value() for s in (self.bot_token, self.webhook_secret) if s]
+        return [s for s in found if s]
+
+
+def parse_clock(text: str) -> time:
+    """Parse `HH:MM` (24-hour) into a time."""
+    match = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"{text.strip()!r} is not a time like 07:00")
+    return time(int(match[1]), int(match[2]))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings once."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Persistence only: SQLAlchemy 2 async models, repositories and Alembic migrations."""

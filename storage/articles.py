@@ -1,0 +1,72 @@
+"""Articles: insert-if-absent in bulk, and the enrichment written after the page is read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import chunks, insert_for
+from storage.models import Article
+
+# 500 rows × ~17 columns stays far below SQLite's 32,766 bound parameters per statement.
+_ROWS_PER_STATEMENT = 500
+
+
+async def insert_new_articles(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> list[tuple[int, str]]:
+    """Insert the rows whose URL (and source guid) are not stored yet; return (id, url) of those.
+
+    One INSERT … ON CONFLICT DO NOTHING … RETURNING per chunk: a second writer racing us can never
+    make an article appear twice, and nothing is read before writing.
+    """
+    new: list[tuple[int, str]] = []
+    for part in chunks(list(rows), _ROWS_PER_STATEMENT):
+        stmt = (
+            insert_for(session, Article)
+            .values(part)
+            .on_conflict_do_nothing()
+            .returning(Article.id, Article.url)
+        )
+        new.extend((row.id, row.url) for row in await session.execute(stmt))
+    return new
+
+
+async def known_urls(session: AsyncSession, urls: Sequence[str]) -> set[str]:
+    """Which of these canonical URLs are already stored (to skip fetching their pages)."""
+    found: set[str] = set()
+    for i in range(0, len(urls), 500):
+        query = select(Article.url).where(Article.url.in_(urls[i : i + 500]))
+        found.update((await session.scalars(query)).all())
+    return found
+
+
+async def update_article(session: AsyncSession, article_id: int, **values: Any) -> None:
+    """Write what was learned from the article's page."""
+    await session.execute(update(Article).where(Article.id == article_id).values(**values))
+
+
+async def article_by_url(session: AsyncSession, url: str) -> Article | None:
+    """The article stored under this canonical URL."""
+    return (await session.scalars(select(Article).where(Article.url == url))).first()
+
+
+async def article_with_hash(
+    session: AsyncSession, content_hash: str, *, exclude_id: int
+) -> Article | None:
+    """Another article with exactly the same normalised text."""
+    query = select(Article).where(Article.content_hash == content_hash, Article.id != exclude_id)
+    return (await session.scalars(query.limit(1))).first()
+
+
+async def delete_article(session: AsyncSession, article_id: int) -> None:
+    """Drop an article found to duplicate one already stored."""
+    await session.execute(delete(Article).where(Article.id == article_id))
+
+
+async def count_articles(session: AsyncSession) -> int:
+    """How many articles are stored."""
+    return int((await session.execute(select(func.count(Article.id)))).scalar_one())

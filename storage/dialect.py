@@ -1,0 +1,22 @@
+"""The one place that knows SQLite and PostgreSQL spell "insert if absent" differently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def insert_for(session: AsyncSession, table: Any) -> Any:
+    """An INSERT of the session's dialect, which offers `on_conflict_do_*`."""
+    bind = session.bind
+    name = bind.dialect.name if bind is not None else "sqlite"
+    if name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def chunks(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    """Split rows so one statement stays under the backend's bound-parameter limit."""
+    return [rows[i : i + size] for i in range(0, len(rows), size)]

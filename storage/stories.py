@@ -1,0 +1,184 @@
+"""Stories: one event across outlets, with an LSH band index for near-duplicate lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import insert_for
+from storage.models import Article, Source, Story, StoryBand, StoryTopic
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """One outlet's article of a story, as listed to readers."""
+
+    url: str
+    source: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """A story with every outlet's article, newest first lists are made of these."""
+
+    id: int
+    title: str
+    summary: str
+    topics: list[str]
+    published_at: datetime
+    image_url: str | None
+    articles: list[ArticleRef]
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON shape printed by `newsbot latest --json`."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "summary": self.summary,
+            "topics": self.topics,
+            "published_at": self.published_at.isoformat(),
+            "image_url": self.image_url,
+            "articles": [
+                {"url": a.url, "source": a.source, "title": a.title} for a in self.articles
+            ],
+        }
+
+
+async def create_story(
+    session: AsyncSession,
+    row: dict[str, Any],
+    *,
+    band_keys: Sequence[int] = (),
+    topics: Sequence[str] = (),
+) -> int:
+    """Store a new story with its band keys and topics; return its id."""
+    story_id = int(
+        (
+            await session.execute(insert_for(session, Story).values(row).returning(Story.id))
+        ).scalar_one()
+    )
+    if band_keys:
+        bands = [{"band_key": k, "story_id": story_id} for k in dict.fromkeys(band_keys)]
+        await session.execute(insert_for(session, StoryBand).on_conflict_do_nothing(), bands)
+    if topics:
+        await set_topics(session, story_id, topics, row["published_at"])
+    return story_id
+
+
+async def set_topics(
+    session: AsyncSession, story_id: int, topics: Sequence[str], published_at: datetime
+) -> None:
+    """Add topics to a story (never removes one)."""
+    rows = [
+        {"story_id": story_id, "topic": t, "published_at": published_at}
+        for t in dict.fromkeys(topics)
+    ]
+    await session.execute(insert_for(session, StoryTopic).on_conflict_do_nothing(), rows)
+    merged = sorted(set((await session.get_one(Story, story_id)).topics) | set(topics))
+    await session.execute(update(Story).where(Story.id == story_id).values(topics=merged))
+
+
+async def band_candidates(
+    session: AsyncSession, band_keys: Sequence[int], *, since: datetime, limit: int = 50
+) -> list[tuple[int, bytes]]:
+    """Stories sharing at least one band key, seen since `since`: (id, signature), best first."""
+    if not band_keys:
+        return []
+    shared = (
+        select(StoryBand.story_id, func.count().label("hits"))
+        .where(StoryBand.band_key.in_(list(band_keys)))
+        .group_by(StoryBand.story_id)
+        .subquery()
+    )
+    query = (
+        select(Story.id, Story.signature)
+        .join(shared, shared.c.story_id == Story.id)
+        .where(Story.first_seen_at >= since, Story.signature.is_not(None))
+        .order_by(shared.c.hits.desc())
+        .limit(limit)
+    )
+    return [(row.id, bytes(row.signature)) for row in await session.execute(query)]
+
+
+async def story_with_fingerprint(
+    session: AsyncSession, fingerprint: str, *, since: datetime
+) -> int | None:
+    """A recent story whose text is exactly the same once normalised."""
+    query = select(Story.id).where(Story.fingerprint == fingerprint, Story.first_seen_at >= since)
+    return (await session.scalars(query.limit(1))).first()
+
+
+async def attach_article(
+    session: AsyncSession, story_id: int, article_id: int, now: datetime
+) -> None:
+    """Make an article part of a story and recount the story's outlets."""
+    await session.execute(
+        update(Article).where(Article.id == article_id).values(story_id=story_id)
+    )
+    outlets = (
+        select(func.count(func.distinct(Article.source_id)))
+        .where(Article.story_id == story_id)
+        .scalar_subquery()
+    )
+    await session.execute(
+        update(Story).where(Story.id == story_id).values(outlet_count=outlets, updated_at=now)
+    )
+
+
+async def latest_stories(
+    session: AsyncSession,
+    *,
+    limit: int = 10,
+    topic: str | None = None,
+    before: datetime | None = None,
+    offset: int = 0,
+) -> list[StoryView]:
+    """The newest stories (optionally of one topic), each with every outlet's article."""
+    query = select(Story)
+    if topic is not None:
+        query = query.join(StoryTopic, StoryTopic.story_id == Story.id).where(
+            StoryTopic.topic == topic
+        )
+    if before is not None:
+        query = query.where(Story.published_at < before)
+    query = query.order_by(Story.published_at.desc(), Story.id.desc()).offset(offset).limit(limit)
+    stories = list((await session.scalars(query)).all())
+    return await views_of(session, stories)
+
+
+async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[StoryView]:
+    """Attach every outlet's article to each story, in the stories' order."""
+    ids = [s.id for s in stories]
+    refs: dict[int, list[ArticleRef]] = {i: [] for i in ids}
+    if ids:
+        query = (
+            select(Article.story_id, Article.url, Article.title, Source.name)
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.story_id.in_(ids))
+            .order_by(Article.published_at, Article.id)
+        )
+        for row in await session.execute(query):
+            refs[row.story_id].append(ArticleRef(url=row.url, source=row.name, title=row.title))
+    return [
+        StoryView(
+            id=s.id,
+            title=s.title,
+            summary=s.summary,
+            topics=list(s.topics),
+            published_at=s.published_at,
+            image_url=s.image_url,
+            articles=refs[s.id],
+        )
+        for s in stories
+    ]
+
+
+async def count_stories(session: AsyncSession) -> int:
+    """How many stories are stored."""
+    return int((await session.execute(select(func.count(Story.id)))).scalar_one())
