@@ -1,0 +1,73 @@
+"""Clean, resolve and judge the URLs found in feeds and index pages."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+_WHITESPACE = re.compile(r"\s+")
+# Hosts that only redirect to the article (click tracking); a real URL elsewhere is better.
+_REDIRECT_HOSTS = ("feedsportal.com", "feedproxy.google.com", "feeds.feedburner.com")
+# Second-level labels under a country code, as in kompas.co.id or uol.com.br.
+_SECOND_LEVEL = {"co", "com", "ac", "go", "or", "net", "org", "web", "my", "sch", "gov", "edu"}
+_DIGITS = re.compile(r"\d{4,}")
+_DATE_PATH = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/")
+_NOT_ARTICLE = re.compile(
+    r"/(?:tag|tags|topik|topic|indeks|index|search|cari|author|penulis|kategori|category|page)"
+    r"(?:/|$)",
+    re.IGNORECASE,
+)
+
+
+def clean_url(raw: str | None, base: str) -> str | None:
+    """Strip all whitespace, resolve against the base URL; None unless the result is http(s)."""
+    if not raw:
+        return None
+    url = _WHITESPACE.sub("", raw)
+    if not url or url.startswith(("#", "javascript:", "mailto:")):
+        return None
+    if not url.startswith(("http://", "https://")):
+        url = urljoin(base, url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def is_web_url(value: str | None) -> bool:
+    """Say whether a string is an absolute http(s) URL with a host."""
+    if not value or not value.startswith(("http://", "https://")):
+        return False
+    try:
+        return bool(urlsplit(value).hostname)
+    except ValueError:
+        return False
+
+
+def is_redirector(url: str) -> bool:
+    """Say whether the URL points at a feed click-tracking redirector, not the article."""
+    host = urlsplit(url).hostname or ""
+    return any(host == h or host.endswith("." + h) for h in _REDIRECT_HOSTS) or "/~r/" in url
+
+
+def site_of(url: str) -> str:
+    """Return the registrable site of a URL: news.detik.com -> detik.com."""
+    labels = (urlsplit(url).hostname or "").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def looks_like_article(url: str) -> bool:
+    """Guess from its path whether a URL is an article (long slug with an id or a date)."""
+    parts = urlsplit(url)
+    path = parts.path
+    if _NOT_ARTICLE.search(path):
+        return False
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    words = [w for w in re.split(r"[-_]", slug.split(".", 1)[0]) if w]
+    if len(words) < 3:
+        return False
+    return _DIGITS.search(path) is not None or _DATE_PATH.search(path) is not None
