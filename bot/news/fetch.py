@@ -11,7 +11,6 @@ from http import HTTPStatus
 from types import TracebackType
 
 import aiohttp
-from aiohttp.compression_utils import HAS_BROTLI
 from yarl import URL
 
 from bot.news.fetch_errors import FetchError, error_for_status, error_from_exception
@@ -24,6 +23,11 @@ from bot.news.fetch_headers import (
 )
 
 __all__ = ["FetchError", "FetchPolicy", "FetchResult", "Fetcher", "decode_charset_hint"]
+
+try:
+    from aiohttp.compression_utils import HAS_BROTLI
+except ImportError:  # a private module of aiohttp; announce only what surely decodes
+    HAS_BROTLI = False
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +223,8 @@ async def _read_capped(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
         resp.close()
         raise FetchError(f"the response is larger than {human_size(max_bytes)}")
     body = bytearray()
-    # aiohttp hands out decompressed chunks of bounded size, so counting here bounds memory.
+    # aiohttp >= 3.13.3 (CVE-2025-69223) inflates in bounded steps, so counting here bounds
+    # memory to about the cap; older versions could inflate a whole network read at once.
     async for chunk in resp.content.iter_chunked(_CHUNK):
         body += chunk
         if len(body) > max_bytes:
