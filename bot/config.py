@@ -18,7 +18,9 @@ _TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 class Settings(BaseSettings):
     """Every setting the bot reads; see `.env.example` for what each one means."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"

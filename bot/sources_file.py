@@ -64,7 +64,8 @@ def load_sources(path: Path) -> list[SourceSpec]:
             specs.append(SourceSpec.model_validate(entry))
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'entry'}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(str(p) for p in e['loc']) or 'entry'}: {e['msg']}"
+                for e in exc.errors()
             )
             raise SourcesFileError(f"{path}, source #{number}: {problems}") from None
     names = [s.name for s in specs]

@@ -1,0 +1,105 @@
+"""The `newsbot` command: the composition root for every subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.config import Settings, load_settings
+from bot.logs import setup_logging
+from bot.sources_file import SourcesFileError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, one subcommand per job."""
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="Indonesian news for Telegram: ingest, store, deliver."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot, the scheduler and delivery in one process")
+    run.set_defaults(handler="run")
+
+    ingest = sub.add_parser("ingest", help="poll the sources and store new articles")
+    ingest.add_argument("--once", action="store_true", help="poll every source once, then exit")
+    ingest.set_defaults(handler="ingest")
+
+    srcs = sub.add_parser("sources", help="show each source's health")
+    srcs.set_defaults(handler="sources")
+
+    latest = sub.add_parser("latest", help="list stored stories, newest first")
+    latest.add_argument("--limit", type=_limit, default=10, help="how many (1-200, default 10)")
+    latest.add_argument("--topic", help="only stories of this topic (e.g. olahraga)")
+    latest.add_argument("--json", action="store_true", help="print one JSON array")
+    latest.set_defaults(handler="latest")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply the migrations").set_defaults(handler="db_upgrade")
+    return parser
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 1 <= value <= 200:
+        raise argparse.ArgumentTypeError("must be between 1 and 200")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        print(_settings_problem(exc), file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.secrets())
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except SourcesFileError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here so `newsbot --help` stays fast and each command loads only what it uses.
+    from bot import commands
+
+    handler: str = args.handler
+    if handler == "ingest":
+        return await commands.ingest(settings, once=args.once)
+    if handler == "sources":
+        return await commands.show_sources(settings)
+    if handler == "latest":
+        return await commands.latest(
+            settings, limit=args.limit, topic=args.topic, as_json=args.json
+        )
+    if handler == "db_upgrade":
+        return await commands.db_upgrade(settings)
+    if handler == "run":
+        from bot.runner import run_bot
+
+        return await run_bot(settings)
+    raise AssertionError(handler)
+
+
+def _settings_problem(exc: ValidationError) -> str:
+    lines = ["newsbot: the configuration is not valid:"]
+    for error in exc.errors():
+        name = ".".join(str(p) for p in error["loc"]).upper()
+        # Never print the input: it may be a secret.
+        lines.append(f"  {name}: {error['msg']}")
+    return "\n".join(lines)
+
+
+__all__ = ["main", "build_parser"]

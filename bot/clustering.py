@@ -1,0 +1,106 @@
+"""Put an article into a story: same text → same story; near-duplicate → joins; else a new one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.news import dedup
+from bot.news.canonical import canonical_url
+from storage import articles, stories
+
+# Syndicated copies appear within hours; a week bounds the candidates without losing late ones.
+WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where the article went: its story, and whether that story is new."""
+
+    story_id: int
+    created: bool
+    dropped: bool = False  # the article duplicated one already stored and was removed
+
+
+async def assign_story(
+    session: AsyncSession,
+    *,
+    article_id: int,
+    source_id: int,
+    canonical: str | None,
+    title: str,
+    text: str,
+    summary: str,
+    topics: Sequence[str],
+    image_url: str | None,
+    published_at: datetime,
+    now: datetime,
+) -> Assignment:
+    """Attach the article to its story, creating the story when nothing matches."""
+    if canonical:
+        dropped = await _adopt_canonical(session, article_id, canonical_url(canonical))
+        if dropped is not None:
+            return dropped
+    fingerprint = dedup.exact_fingerprint(f"{title}\n{text}") if text else None
+    if fingerprint:
+        await articles.update_article(session, article_id, content_hash=fingerprint)
+        twin = await articles.article_with_hash(session, fingerprint, exclude_id=article_id)
+        if twin is not None and twin.story_id is not None:
+            if twin.source_id == source_id:  # the same outlet posted it twice
+                await articles.delete_article(session, article_id)
+                return Assignment(twin.story_id, created=False, dropped=True)
+            return await _join(session, twin.story_id, article_id, topics, published_at, now)
+    since = now - WINDOW
+    signature = dedup.signature(title, text)
+    keys: list[int] = []
+    if signature is not None:
+        keys = dedup.band_keys(signature)
+        for story_id, blob in await stories.band_candidates(session, keys, since=since):
+            if dedup.is_same_story(signature, dedup.signature_from_bytes(blob)):
+                return await _join(session, story_id, article_id, topics, published_at, now)
+    row = {
+        "title": title,
+        "summary": summary,
+        "image_url": image_url,
+        "topics": [],
+        "published_at": published_at,
+        "first_seen_at": now,
+        "updated_at": now,
+        "outlet_count": 1,
+        "fingerprint": fingerprint,
+        "signature": dedup.signature_to_bytes(signature) if signature is not None else None,
+    }
+    story_id = await stories.create_story(session, row, band_keys=keys, topics=topics)
+    await stories.attach_article(session, story_id, article_id, now)
+    return Assignment(story_id, created=True)
+
+
+async def _adopt_canonical(
+    session: AsyncSession, article_id: int, canonical: str
+) -> Assignment | None:
+    existing = await articles.article_by_url(session, canonical)
+    if existing is None:
+        await articles.update_article(session, article_id, url=canonical)
+        return None
+    if existing.id == article_id:
+        return None
+    # The page says it is an article we already have under another feed URL.
+    await articles.delete_article(session, article_id)
+    return Assignment(existing.story_id or 0, created=False, dropped=True)
+
+
+async def _join(
+    session: AsyncSession,
+    story_id: int,
+    article_id: int,
+    topics: Sequence[str],
+    published_at: datetime,
+    now: datetime,
+) -> Assignment:
+    await stories.attach_article(session, story_id, article_id, now)
+    if topics:
+        await stories.set_topics(session, story_id, topics, published_at)
+    return Assignment(story_id, created=False)

@@ -1,0 +1,135 @@
+"""Pending articles → page text, clean body, summary, topics → a story (new or joined).
+
+An article is pending while it has no story. Each one is finished in its own transaction, so a
+crash leaves the rest pending and the next cycle picks them up: nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clustering import assign_story
+from bot.news.boilerplate import clean_article
+from bot.news.fetch import Fetcher
+from bot.news.pages import PageText, read_page
+from bot.news.summarize import summarize
+from bot.news.topics import classify
+from storage import articles
+from storage.models import Article, Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichPolicy:
+    """How much work enrichment does per article."""
+
+    fetch_pages: bool = True
+    summary_chars: int = 400
+    batch: int = 200
+    concurrency: int = 8
+
+
+@dataclass(slots=True)
+class StoryChanges:
+    """Stories created, and stories that gained an outlet, in one pass."""
+
+    created: list[int] = field(default_factory=list)
+    joined: list[int] = field(default_factory=list)
+
+
+class Enricher:
+    """Turns pending articles into stories."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        fetcher: Fetcher,
+        policy: EnrichPolicy,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._sessions = sessions
+        self._fetcher = fetcher
+        self._policy = policy
+        self._clock = clock
+        self._slots = asyncio.Semaphore(policy.concurrency)
+        self._lock = asyncio.Lock()  # story assignment is sequential: two twins must meet
+
+    async def process_pending(self) -> StoryChanges:
+        """Finish every pending article, a batch at a time."""
+        changes = StoryChanges()
+        while True:
+            async with self._sessions() as session:
+                query = (
+                    select(Article, Source.topic)
+                    .join(Source, Source.id == Article.source_id)
+                    .where(Article.story_id.is_(None))
+                    .order_by(Article.id)
+                    .limit(self._policy.batch)
+                )
+                pending = [(row[0], row[1]) for row in await session.execute(query)]
+            if not pending:
+                return changes
+            await asyncio.gather(*(self._one(a, topic, changes) for a, topic in pending))
+
+    async def _one(
+        self, article: Article, source_topic: str | None, changes: StoryChanges
+    ) -> None:
+        async with self._slots:
+            page = await self._page(article)
+        body_source = page.text if page.text else article.feed_summary
+        cleaned = clean_article(body_source)
+        text = cleaned.body
+        title = page.title or article.title
+        summary = summarize(text, max_chars=self._policy.summary_chars, title=title)
+        topics = classify(
+            title=title,
+            text=text,
+            url=article.url,
+            categories=article.categories,
+            source_topic=source_topic,
+        )
+        values = {
+            "body": text or None,
+            "author": cleaned.author or page.author or article.author,
+            "editor": cleaned.editor or page.editor,
+            "image_url": page.image_url or article.image_url,
+            "image_caption": page.image_caption,
+            "published_at": article.published_at or page.published_at,
+            "extract_error": page.error,
+        }
+        async with self._lock, self._sessions.begin() as session:
+            await articles.update_article(session, article.id, **values)
+            result = await assign_story(
+                session,
+                article_id=article.id,
+                source_id=article.source_id,
+                canonical=page.canonical_url,
+                title=title,
+                text=text,
+                summary=summary,
+                topics=topics,
+                image_url=values["image_url"],
+                published_at=values["published_at"] or self._clock(),
+                now=self._clock(),
+            )
+        if result.created:
+            changes.created.append(result.story_id)
+        elif not result.dropped:
+            changes.joined.append(result.story_id)
+
+    async def _page(self, article: Article) -> PageText:
+        if not self._policy.fetch_pages:
+            return PageText()
+        try:
+            return await read_page(self._fetcher, article.url)
+        except Exception as exc:  # an odd page must never stop the pipeline
+            log.exception("reading %s crashed", article.url)
+            return PageText(error=f"internal error while reading the page: {type(exc).__name__}")

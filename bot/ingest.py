@@ -1,0 +1,155 @@
+"""One poll cycle: due sources → fetch and parse → new articles stored → stories formed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.enrichment import Enricher
+from bot.news.fetch import Fetcher
+from bot.news.items import FeedEntry
+from bot.polling import PollPolicy, poll
+from storage import articles, sources
+from storage.models import Source
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A newly stored article, for the table `newsbot ingest` prints."""
+
+    source: str
+    title: str
+    url: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    """How one source's poll went."""
+
+    name: str
+    status: str  # "ok", "not_modified" or "failed"
+    new: int = 0
+    error: str | None = None
+    paused: bool = False
+
+
+@dataclass(slots=True)
+class CycleReport:
+    """Everything one cycle did."""
+
+    sources: list[SourceReport] = field(default_factory=list)
+    articles: list[NewArticle] = field(default_factory=list)
+    new_story_ids: list[int] = field(default_factory=list)
+    updated_story_ids: list[int] = field(default_factory=list)
+
+
+class Ingestor:
+    """Polls due sources concurrently and stores what is new; knows nothing of Telegram."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        fetcher: Fetcher,
+        policy: PollPolicy,
+        enricher: Enricher,
+        *,
+        concurrency: int = 16,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._fetcher = fetcher
+        self._policy = policy
+        self._enricher = enricher
+        self._slots = asyncio.Semaphore(concurrency)
+        self._clock = clock
+
+    async def sync_sources(self, specs: Sequence[dict[str, Any]]) -> list[str]:
+        """Bring the configured sources into the store; return the names added."""
+        async with self._sessions.begin() as session:
+            return await sources.sync_sources(session, specs, self._clock())
+
+    async def run_once(
+        self,
+        *,
+        every_source: bool = False,
+        on_source: Callable[[SourceReport], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
+    ) -> CycleReport:
+        """Poll every due source (or all enabled ones), then enrich what is pending."""
+        async with self._sessions() as session:
+            if every_source:
+                todo = await sources.enabled_sources(session)
+            else:
+                todo = await sources.due_sources(session, self._clock())
+        if on_start is not None:
+            on_start(len(todo))
+        report = CycleReport()
+
+        async def one(source: Source) -> None:
+            async with self._slots:
+                outcome, new = await self._poll_and_store(source)
+            report.sources.append(outcome)
+            report.articles.extend(new)
+            if on_source is not None:
+                on_source(outcome)
+
+        await asyncio.gather(*(one(s) for s in todo))
+        stories = await self._enricher.process_pending()
+        report.new_story_ids.extend(stories.created)
+        report.updated_story_ids.extend(stories.joined)
+        return report
+
+    async def _poll_and_store(self, source: Source) -> tuple[SourceReport, list[NewArticle]]:
+        now = self._clock()
+        try:
+            outcome = await poll(source, self._fetcher, self._policy, now)
+        except Exception as exc:  # a bug must not stop the other sources
+            log.exception("polling %s crashed", source.name)
+            outcome_error = f"internal error while polling: {type(exc).__name__}"
+            async with self._sessions.begin() as session:
+                await sources.update_source(
+                    session, source.id, last_error=outcome_error, last_error_at=now
+                )
+            return SourceReport(source.name, "failed", error=outcome_error), []
+        new: list[NewArticle] = []
+        async with self._sessions.begin() as session:
+            if outcome.entries:
+                rows = [_article_row(source, e, now) for e in outcome.entries]
+                stored = {url for _, url in await articles.insert_new_articles(session, rows)}
+                new = [
+                    NewArticle(source.name, e.title, e.url, e.published_at)
+                    for e in outcome.entries
+                    if e.url in stored
+                ]
+            await sources.update_source(session, source.id, **outcome.state)
+        paused = outcome.state.get("enabled") is False
+        return SourceReport(source.name, outcome.status, len(new), outcome.error, paused), new
+
+
+def _article_row(source: Source, entry: FeedEntry, now: datetime) -> dict[str, Any]:
+    return {
+        "url": entry.url,
+        "source_id": source.id,
+        "guid": entry.guid,
+        "title": entry.title[:1000],
+        "author": entry.author,
+        "published_at": entry.published_at,
+        "feed_summary": entry.summary[:5000],
+        "image_url": entry.image_url,
+        "categories": list(entry.categories)[:20],
+        "first_seen_at": now,
+    }

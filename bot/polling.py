@@ -1,0 +1,132 @@
+"""Poll one source: conditional fetch, parse, and the fetch state to write back."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.news.cadence import Bounds, failure_wait, learn_interval, next_wait
+from bot.news.canonical import canonical_url
+from bot.news.fetch import Fetcher, FetchError
+from bot.news.items import FeedEntry, FeedError
+from bot.news.parse import parse_feed
+from storage.models import Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PollPolicy:
+    """Scheduling bounds and when to give up on a source."""
+
+    bounds: Bounds
+    pause_after: int
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    """What one poll found, and the source's new fetch state."""
+
+    status: str  # "ok", "not_modified" or "failed"
+    entries: list[FeedEntry] = field(default_factory=list)
+    error: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def source_bounds(source: Source, policy: PollPolicy) -> Bounds:
+    """A source's own `interval` lowers the longest wait for that source."""
+    high = policy.bounds.high if source.interval is None else source.interval
+    return Bounds(low=min(policy.bounds.low, high), high=high)
+
+
+async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: datetime) -> PollOutcome:
+    """Fetch and parse one source; never raises for a bad source, it reports it."""
+    bounds = source_bounds(source, policy)
+    try:
+        result = await fetcher.get(
+            source.url, etag=source.etag, last_modified=source.last_modified
+        )
+        if result.not_modified:
+            wait = next_wait(
+                learned=source.learned_interval, bounds=bounds, max_age=result.max_age
+            )
+            return PollOutcome("not_modified", state=_success(now, wait) | {"conditional": True})
+        feed = parse_feed(
+            result.body,
+            url=result.url,
+            kind=source.kind,
+            content_type=result.content_type,
+            link_selector=source.link_selector,
+        )
+    except FetchError as exc:
+        return _failure(source, policy, bounds, now, exc.message, exc.retry_after)
+    except FeedError as exc:
+        return _failure(source, policy, bounds, now, str(exc), None)
+    entries = _canonical(feed.entries)
+    learned = learn_interval(
+        (e.published_at for e in entries if e.published_at), source.learned_interval, bounds
+    )
+    wait = next_wait(learned=learned, bounds=bounds, max_age=result.max_age)
+    newest = max((e.published_at for e in entries if e.published_at), default=None)
+    state = _success(now, wait) | {
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "learned_interval": learned,
+        "kind": source.kind or feed.kind,
+    }
+    if newest is not None:
+        state["last_item_at"] = newest
+    if source.conditional is None and not (result.etag or result.last_modified):
+        state["conditional"] = False
+    return PollOutcome("ok", entries=entries, state=state)
+
+
+def _canonical(entries: list[FeedEntry]) -> list[FeedEntry]:
+    seen: set[str] = set()
+    out: list[FeedEntry] = []
+    for entry in entries:
+        url = canonical_url(entry.url)
+        if url in seen:
+            continue
+        seen.add(url)
+        out.append(entry if url == entry.url else _with_url(entry, url))
+    return out
+
+
+def _with_url(entry: FeedEntry, url: str) -> FeedEntry:
+    return replace(entry, url=url)
+
+
+def _success(now: datetime, wait: float) -> dict[str, Any]:
+    return {
+        "last_polled_at": now,
+        "last_success_at": now,
+        "consecutive_failures": 0,
+        "next_due_at": now + timedelta(seconds=wait),
+    }
+
+
+def _failure(
+    source: Source,
+    policy: PollPolicy,
+    bounds: Bounds,
+    now: datetime,
+    message: str,
+    retry_after: float | None,
+) -> PollOutcome:
+    failures = source.consecutive_failures + 1
+    wait = failure_wait(failures, bounds, retry_after=retry_after)
+    log.warning("source %s failed (%d in a row): %s", source.name, failures, message)
+    state: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_error": message,
+        "last_error_at": now,
+        "consecutive_failures": failures,
+        "next_due_at": now + timedelta(seconds=wait),
+    }
+    if failures >= policy.pause_after:
+        state["enabled"] = False
+        state["paused_reason"] = f"paused after {failures} failures in a row: {message}"
+    return PollOutcome("failed", error=message, state=state)

@@ -1,0 +1,78 @@
+"""Open and close what every command needs: database, HTTP client, ingest pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.enrichment import Enricher, EnrichPolicy
+from bot.ingest import Ingestor, utcnow
+from bot.news.cadence import Bounds
+from bot.news.fetch import Fetcher, FetchPolicy
+from bot.polling import PollPolicy
+from bot.sources_file import load_sources
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """The long-lived parts, built once from the settings."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    fetcher: Fetcher
+    ingestor: Ingestor
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The fetcher's manners, from the settings."""
+    return FetchPolicy(
+        total_timeout=settings.fetch_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        per_host=settings.fetch_per_host,
+    )
+
+
+@asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine on a migrated database."""
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def open_resources(
+    settings: Settings, *, sync_sources: bool = True
+) -> AsyncIterator[Resources]:
+    """Open the database (migrated), the HTTP client and the pipeline; close them after."""
+    async with open_database(settings) as engine, Fetcher(fetch_policy(settings)) as fetcher:
+        sessions = session_factory(engine)
+        enricher = Enricher(
+            sessions,
+            fetcher,
+            EnrichPolicy(fetch_pages=settings.fetch_pages, summary_chars=settings.summary_chars),
+            utcnow,
+        )
+        ingestor = Ingestor(
+            sessions,
+            fetcher,
+            PollPolicy(
+                bounds=Bounds(low=settings.min_interval, high=settings.max_interval),
+                pause_after=settings.pause_after_failures,
+            ),
+            enricher,
+            concurrency=settings.poll_concurrency,
+        )
+        if sync_sources:
+            specs = load_sources(settings.sources_file)
+            await ingestor.sync_sources([s.as_row() for s in specs])
+        yield Resources(engine, sessions, fetcher, ingestor)
