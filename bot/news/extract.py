@@ -29,6 +29,7 @@ _AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "a
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre")
 _DROP = ("script", "style", "noscript", "template", "iframe", "figure", "figcaption", "form")
 _MIN_TEXT_CHARS = 40
+_MIN_PARAGRAPH_CHARS = 100
 
 
 def _parser() -> HTMLParser:
@@ -143,7 +144,8 @@ def _body_text(
             return text
         return own
     text = _trafilatura(copy.deepcopy(tree), url)
-    if len(text) >= _MIN_TEXT_CHARS:
+    # Without a body container, a page of short lines is a listing or menu, not a story.
+    if any(len(p) >= _MIN_PARAGRAPH_CHARS for p in text.split("\n\n")):
         return text
     return _paragraphs(article_body or "")
 

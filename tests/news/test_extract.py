@@ -215,7 +215,8 @@ def test_non_html_raises() -> None:
 def test_latin1_page_with_meta_charset() -> None:
     page = (
         "<html><head><meta charset=iso-8859-1><title>Café</title></head><body><article>"
-        "<p>Le café du marché a ouvert ses portes à Jakarta, où les habitués se pressent déjà.</p>"
+        "<p>Le café du marché a ouvert ses portes à Jakarta, où les habitués se pressent déjà "
+        "dès sept heures pour goûter le kopi tubruk préparé à l'ancienne.</p>"
         "</article></body></html>"
     ).encode("latin-1")
     assert "<title>Café</title>" in decode_html(page, None)
@@ -286,3 +287,14 @@ def test_media_indonesia_pages_match_gold(shared_data: Path) -> None:
         assert art.canonical_url == url
         # Measured 0.92-1.00 (raw, before boilerplate removal); trafilatura alone gets 0.75.
         assert _f1(art.text, _gold_text(gold)) >= 0.9, url
+
+
+def test_listing_page_of_headlines_raises() -> None:
+    items = "".join(
+        f"<li><a href='/berita/d-{n}/judul-{n}'>Judul berita nomor {n} tentang banjir di kota</a>"
+        f"<span>{n} menit yang lalu</span></li>"
+        for n in range(30)
+    )
+    page = f"<html><head><title>Indeks Berita</title></head><body><ul>{items}</ul></body></html>"
+    with pytest.raises(ExtractError, match="no readable article text"):
+        extract_article(page, url="https://news.detik.com/indeks")
