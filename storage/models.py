@@ -146,3 +146,133 @@ class Article(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     __table_args__ = (UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),)
+
+
+class Chat(Base):
+    """A place the bot posts to: a private chat, group, supergroup, channel or forum topic."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # Telegram's id; changes on migration
+    thread_id: Mapped[int] = mapped_column(BigInteger, default=0)  # forum topic, 0 = none
+    type: Mapped[str] = mapped_column(String(16))  # private, group, supergroup, channel
+    title: Mapped[str | None] = mapped_column(Text)
+    username: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    timezone: Mapped[str | None] = mapped_column(String(64))  # None: the bot's TIMEZONE
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(Text)
+    push_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    quiet_start: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    pilihan_times: Mapped[list[str] | None] = mapped_column(JSON)  # ["07:00", …]; None: default
+    managed_by: Mapped[int | None] = mapped_column(BigInteger)  # user who set up a channel
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("chat_id", "thread_id", name="uq_chats_chat_thread"),)
+
+
+class Subscription(Base):
+    """What a chat follows: Berita Pilihan, a topic, or a keyword."""
+
+    __tablename__ = "subscriptions"
+
+    chat_pk: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # pilihan, topic, keyword
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)  # "" for pilihan
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_subscriptions_kind_value", "kind", "value"),)
+
+
+class Broadcast(Base):
+    """An admin's message to every active chat; survives restarts until done or cancelled."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    admin_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str | None] = mapped_column(Text)  # HTML
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # copyMessage source
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))  # draft, running, done, cancelled
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)  # last chat pk enqueued
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """The ledger: one row per message owed to a chat, marked sent only after Telegram said so.
+
+    Unique (chat, story) and (chat, broadcast) make a second send impossible by construction.
+    A digest owes one message per (chat, digest key) and lists its stories in `story_ids`.
+    """
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    chat_pk: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # push, digest, broadcast
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE")
+    )
+    digest_key: Mapped[str | None] = mapped_column(String(32))  # e.g. "2026-11-25T07:00"
+    story_ids: Mapped[list[int] | None] = mapped_column(JSON)  # a digest's stories
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # pending → sending → sent | failed | skipped (chat gone) | cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("chat_pk", "story_id", name="uq_deliveries_chat_story"),
+        UniqueConstraint("chat_pk", "broadcast_id", name="uq_deliveries_chat_broadcast"),
+        UniqueConstraint("chat_pk", "digest_key", name="uq_deliveries_chat_digest"),
+        Index("ix_deliveries_status_not_before", "status", "not_before"),
+    )
+
+
+class DigestItem(Base):
+    """A story already given to a chat in a Berita Pilihan digest on a local day."""
+
+    __tablename__ = "digest_items"
+
+    chat_pk: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # local date, YYYY-MM-DD
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Admin(Base):
+    """An admin added with `/admin add` (besides ADMIN_IDS)."""
+
+    __tablename__ = "admins"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventLog(Base):
+    """Errors and refusals an admin can read in /stats (bad sources, refused admin commands)."""
+
+    __tablename__ = "event_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
