@@ -1,0 +1,224 @@
+"""Strip Indonesian news-site boilerplate from extracted article text.
+
+Hand-written because extractors (trafilatura, readability) keep in-body furniture that Indonesian
+sites write as ordinary paragraphs: "Baca juga:" links, datelines, reporter tags, follow prompts
+and the Tribun network footer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.news.sentences import sentence_spans
+
+_DASH = r"(?:--|-|–|—)"
+# A site name as written in datelines: TRIBUNNEWS.COM, SURYA.co.id, Liputan6.com, TEMPO.CO.
+_SITE = r"(?:[A-Za-z0-9]+\.(?:co\.id|CO\.ID|com|COM|co|CO|id|ID|net|tv)|CNN Indonesia|ANTARA News)"
+_CITY = r"[A-Z][A-Za-z.'/]*(?: [A-Z][A-Za-z.'/]*){0,3}"
+
+# The dateline opening the first body paragraph; group "tag" is what is reported as dateline.
+_DATELINE = re.compile(
+    rf"^(?P<tag>(?:{_CITY}\s*,\s*)?{_SITE}(?:\s*(?:[,|]|\sI\s)\s*{_CITY})?"
+    rf"|{_CITY}\s*\((?:ANTARA|Antara)(?: News)?\))\s*,?\s*{_DASH}\s*(?=\S)"
+    rf"|^(?P<tag2>{_SITE})\s+I\s+(?=[A-Z])"  # SURYA writes "SURYA.co.id I Liverpool ..."
+)
+# A dateline glued to a breadcrumb by the scraper ("Berita SurabayaSURYA.co.id | SURABAYA –").
+_GLUED_DATELINE = re.compile(
+    rf"(?<=[a-z])(?=[A-Z]{{3,}}[A-Z0-9]*\.(?:co\.id|CO\.ID|COM|com)\s*(?:[,|]|\sI\s|{_DASH}))"
+)
+
+# Labelled metadata lines: "Penulis: X", "Editor : Y", "Sumber: Z" (several may share a line).
+_META_LINE = re.compile(r"^(?:Penulis|Editor|Sumber|Reporter|Laporan Wartawan)\s*:", re.I)
+_META_FIELD = re.compile(
+    r"(Penulis|Editor|Sumber|Reporter)\s*:\s*([^|\n]+?)\s*(?=\||$|(?:Penulis|Editor|Sumber)\s*:)",
+    re.I,
+)
+
+# "Baca juga:" and its link title; the title ends at the line end or where the scraper glued the
+# next paragraph to it ("...Nama LainDjumin tidak"), found by _link_end.
+_READ_ALSO = re.compile(r"\b(?:Baca|BACA)\s+(?:juga|Juga|JUGA|pula)\s*:\s*|>{2,}\s*")
+
+# Inline trailers that run to the end of their line wherever they start.
+_TRAILERS = re.compile(
+    r"(?:"
+    r"Artikel ini (?:sebelumnya |telah |sudah )*(?:tayang|terbit|dipublikasikan) di"  # syndication
+    r"|Dapatkan (?:Berita|Update|Informasi) (?:Pilihan|Terbaru|Terkini)"  # follow prompt
+    r")[^\n]*",
+    re.I,
+)
+
+# Reporter tags: "(Tribunnews.com/Whiesa)", "(tribunnews.com/ Whiesa Daniswara)", "(Surya/...)",
+# "(*)" - removed wherever they stand, the sentence before them is kept.
+_REPORTER_TAG = re.compile(
+    r"\s*\((?:\*|(?:[\w-]+\.(?:com|co\.id|id)|Surya|SURYA|Tribun\w*|Kompas\w*)\s*/\s*[^()\n]{1,60})\)"
+)
+
+# SURYA closes articles with a row of asterisks, sometimes glued to a fact box after it.
+_END_MARK = re.compile(r"\s*\*{3,}\s*")
+
+# Whole lines (or sentences) that are furniture, each with why it is recognisable.
+_DROP: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.I)
+    for pattern in (
+        r"^Baca\s+juga\b",  # a "Baca juga" label left alone on its line
+        r"^Berita\s+Rekomendasi\s*$",  # heading of the related-articles block
+        r"^Simak\s+(?:juga\s+)?(?:berita|artikel|informasi|video|kabar|update)\b.*"
+        r"\b(?:lain|lainnya|terkini|terbaru|menarik|selengkapnya)\b",  # reading prompts
+        r"^Ikuti\s+(?:kami|kanal|saluran|channel|akun|berita|update)\b",  # follow prompts
+        r"^(?:Ikuti|Follow|Gabung|Bergabung|Join|Klik|Pantau|Dapatkan|Baca|Yuk|Jangan lupa)\b"
+        r".{0,120}\b(?:Google News|Telegram|WhatsApp|saluran|channel)\b",  # channel prompts
+        r"^di WhatsApp Anda\s*$",  # second half of the split WhatsApp prompt
+        r"^Klik\s+di\s*sini\b",  # link prompt
+        r"^Nikmati berita interaktif",  # Tribun promo banner
+        r"^Update berita terkini\b",  # SURYA promo line
+        r"^Halaman(?:\s+\d+)*\s*$|^Halaman\s+selanjutnya\b|^\d+(?:\s+\d+)*$",  # pagination
+        r"^(?:Copyright\s*)?©|^Copyright\b|All Rights? Reserved",  # copyright footer
+        r"^(?:Breaking News|KOMENTAR|BERITA TERKINI|Atas|Tribun\w*|Tribun Network)\s*:?\s*$",
+        # ^ Tribun page furniture lines
+        r"^(?:Tribun Network\s*:\s*)?Mata Lokal\b",  # Tribun network tagline
+        r"^zoom-in\b",  # photo viewer label
+        r"^\(?Foto\s*:",  # photo caption credit line
+        r".*\((?:Foto|FOTO|Dok|DOK)\s*[:.][^()]*\)\s*$",  # caption ending in a photo credit
+        r".*\s\((?:[\w-]+\.)+[a-z]{2,}\)\s*$",  # caption ending in a bare domain
+        r"(?-i:^[A-Z][\w.'-]*(?: [\w.'-]+){0,4}(?:\s*/\s*[A-Z][\w.'-]*(?: [\w.'-]+){0,3}){1,3})"
+        r"(?<![.!?,;:])$",
+        # ^ agency credit "Anton Novoderezhkin / SPUTNIK / AFP", "Tribunnews.com/Jeprima"
+    )
+)
+
+# Markers after which the rest of the page is footer (comments, "BERITA TERKINI" lists).
+_FOOTER = re.compile(
+    r"^(?:Dapatkan Berita Pilihan|Ikuti kami di|KOMENTAR\s*$|BERITA TERKINI\s*$|©|Copyright ©)"
+)
+
+# A dateline that appears further down than this is not the start of the body.
+_MAX_HEADER_LINES = 15
+# Where a scraper glued two paragraphs without a space: "...Nama LainDjumin tidak".
+_GLUE = re.compile(r"(?<=[a-z0-9)?!'\"])(?=[A-Z\"“][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2}|>>)")
+# Brand words written in camel case, which are not two glued paragraphs.
+_CAMEL_WORDS = re.compile(
+    r"(?:WhatsApp|YouTube|YouTuber|TikTok|iPhone|iPad|iOS|LinkedIn|PlayStation|PayPal|GoPay|"
+    r"ShopeePay|McDonald|DKI|Tribun\w+|[A-Z]\w*(?:News|Solo|Jogja|Jatim|Jateng|Malang))$"
+)
+
+
+@dataclass(frozen=True)
+class CleanedArticle:
+    """Article body without boilerplate, plus the credits found in it."""
+
+    body: str
+    paragraphs: list[str]
+    author: str | None = None
+    editor: str | None = None
+    source_credit: str | None = None
+    dateline: str | None = None
+
+
+def clean_article(text: str) -> CleanedArticle:
+    """Remove boilerplate from plain article text and collect its credits."""
+    text = _normalize(text)
+    text = _GLUED_DATELINE.sub("\n", _END_MARK.sub("\n", text))
+    text = _remove_read_also(text)
+    text = _TRAILERS.sub("", text)
+    meta: dict[str, str] = {}
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if _META_LINE.match(line):
+            for label, value in _META_FIELD.findall(line):
+                meta.setdefault(label.lower(), value.strip())
+            continue
+        if lines and _FOOTER.match(line):
+            break
+        lines.append(line)
+    lines, dateline = _cut_header(lines)
+    # A caption is often repeated with its credit appended: drop the bare copy too.
+    lines = [
+        line
+        for line, after in zip(lines, [*lines[1:], ""], strict=False)
+        if not (after.startswith(line) and after != line and _is_furniture(after))
+    ]
+    paragraphs = [p for line in lines for p in _clean_paragraph(line)]
+    return CleanedArticle(
+        body="\n\n".join(paragraphs),
+        paragraphs=paragraphs,
+        author=meta.get("penulis") or meta.get("reporter"),
+        editor=meta.get("editor"),
+        source_credit=meta.get("sumber"),
+        dateline=dateline,
+    )
+
+
+def _normalize(text: str) -> str:
+    """Unify line ends and spaces the way scrapers vary them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\u00a0\u2007\u202f\t ]+", " ", text)
+    return re.sub(r"[\u200b\u200c\u200d\ufeff]", "", text)
+
+
+def _remove_read_also(text: str) -> str:
+    """Delete every "Baca juga:" label with its link title."""
+    out: list[str] = []
+    pos = 0
+    for match in _READ_ALSO.finditer(text):
+        if match.start() < pos:
+            continue
+        out.append(text[pos : match.start()])
+        pos = _link_end(text, match.end())
+        out.append("\n")
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _link_end(text: str, start: int) -> int:
+    """Return where a link title starting at start ends."""
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        line_end = len(text)
+    for glue in _GLUE.finditer(text, start, line_end):
+        pos = glue.start()
+        word_start = max(text.rfind(" ", start, pos) + 1, start)
+        word_end = text.find(" ", pos, line_end)
+        word = text[word_start : word_end if word_end >= 0 else line_end]
+        if not _CAMEL_WORDS.match(word.strip(".,:;!?\"'")):
+            return pos
+    return line_end
+
+
+def _cut_header(lines: list[str]) -> tuple[list[str], str | None]:
+    """Drop title, teaser and captions above the dateline; return the lines and the dateline."""
+    for index, line in enumerate(lines[:_MAX_HEADER_LINES]):
+        match = _DATELINE.match(line)
+        if match:
+            rest = [line[match.end() :], *lines[index + 1 :]]
+            return rest, (match["tag"] or match["tag2"]).strip()
+    return lines, None
+
+
+def _clean_paragraph(line: str) -> list[str]:
+    """Split glued paragraphs, drop furniture sentences and reporter tags."""
+    line = _REPORTER_TAG.sub("", line).strip()
+    if not line or _is_furniture(line):
+        return []
+    paragraphs: list[str] = []
+    current: list[str] = []
+    previous_end = -1
+    for start, end in sentence_spans(line):
+        if current and start == previous_end:  # "WIB.Sunoto": paragraphs glued by a scraper
+            paragraphs.append(" ".join(current))
+            current = []
+        sentence = line[start:end]
+        if not _is_furniture(sentence):
+            current.append(sentence)
+        previous_end = end
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _is_furniture(text: str) -> bool:
+    """Tell whether a whole line or sentence is boilerplate."""
+    return any(pattern.search(text) for pattern in _DROP)
