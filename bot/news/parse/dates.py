@@ -32,7 +32,18 @@ _WORD = re.compile(r"[^\W\d_][\w']*", re.UNICODE)
 _DMY = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ ,T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?\s*(.*)$"
 )
-_HAS_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\b(?:UTC?|GMT|Z|[ECMP][SD]T))\s*$", re.IGNORECASE)
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r" ([+-]\d{4}|GMT|UTC?|Z)$"
+)
+_MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_ZONE_NAMES = {"UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"}
+_NUMERIC_ZONE = re.compile(r"[+-]\d{4}$")
 _COLON_OFFSET = re.compile(r"(\s[+-]\d{2}):(\d{2})$")
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
@@ -44,12 +55,37 @@ def parse_date(value: str | None) -> datetime | None:
     text = " ".join(value.split())
     if not text:
         return None
-    try:
-        return _to_utc(datetime.fromisoformat(text))
-    except ValueError:
-        pass
+    if text[0].isdigit():  # W3C / ISO 8601 always starts with the year
+        try:
+            return _to_utc(datetime.fromisoformat(text))
+        except ValueError:
+            pass
+    fast = _fast_rfc822(text)
+    if fast is not None:
+        return fast
     text = _COLON_OFFSET.sub(r"\1\2", text)  # "+07:00" -> "+0700" for parsedate_tz
     return _rfc822(text) or _rfc822(_translate(text)) or _day_month_year(text)
+
+
+def _fast_rfc822(text: str) -> datetime | None:
+    # The common "Mon, 17 Apr 2017 09:45:21 +0700" in one regex: parsedate_tz costs 5x more.
+    match = _RFC822.match(text)
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, zone = match.groups()
+    number = _MONTH_NUMBERS.get(month.lower())
+    if number is None:
+        return None
+    offset = 0
+    if zone[0] in "+-":
+        offset = (int(zone[1:3]) * 60 + int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
+    try:
+        moment = datetime(
+            int(year), number, int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC
+        )
+        return moment - timedelta(minutes=offset)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _to_utc(moment: datetime) -> datetime | None:
@@ -68,16 +104,18 @@ def _rfc822(text: str) -> datetime | None:
     if parts is None:
         return None
     year, month, day, hour, minute, second, *_rest, offset = parts
+    if not _has_zone(text):
+        offset = 7 * 3600  # parsedate_tz reports a missing zone as +0000; local dates are WIB
     try:
-        naive = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 - tz added below
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        return moment - timedelta(seconds=offset or 0)  # None is "-0000": UTC, local unknown
     except (ValueError, OverflowError):
         return None
-    if _HAS_ZONE.search(text) is None:
-        # parsedate_tz reports a missing zone as +0000; such local dates are WIB.
-        return _to_utc(naive)
-    if offset is None:  # "-0000": UTC with the local zone unknown
-        offset = 0
-    return _to_utc(naive.replace(tzinfo=timezone(timedelta(seconds=offset))))
+
+
+def _has_zone(text: str) -> bool:
+    last = text.rsplit(None, 1)[-1]
+    return last.upper() in _ZONE_NAMES or _NUMERIC_ZONE.match(last) is not None
 
 
 def _translate(text: str) -> str:

@@ -6,6 +6,10 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 _WHITESPACE = re.compile(r"\s+")
+# Scheme and host (no userinfo, a dotted or bracketed name) of an absolute web URL.
+_WEB_URL = re.compile(
+    r"https?://(?:[^/?#@\s]*@)?([^/?#:@\s]+|\[[0-9a-fA-F:.]+\])(?::\d*)?(?:[/?#]|$)"
+)
 # Hosts that only redirect to the article (click tracking); a real URL elsewhere is better.
 _REDIRECT_HOSTS = ("feedsportal.com", "feedproxy.google.com", "feeds.feedburner.com")
 # Second-level labels under a country code, as in kompas.co.id or uol.com.br.
@@ -28,28 +32,18 @@ def clean_url(raw: str | None, base: str) -> str | None:
         return None
     if not url.startswith(("http://", "https://")):
         url = urljoin(base, url)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    return url if _WEB_URL.match(url) else None
 
 
 def is_web_url(value: str | None) -> bool:
     """Say whether a string is an absolute http(s) URL with a host."""
-    if not value or not value.startswith(("http://", "https://")):
-        return False
-    try:
-        return bool(urlsplit(value).hostname)
-    except ValueError:
-        return False
+    return bool(value) and _WEB_URL.match(value or "") is not None
 
 
 def is_redirector(url: str) -> bool:
     """Say whether the URL points at a feed click-tracking redirector, not the article."""
-    host = urlsplit(url).hostname or ""
+    match = _WEB_URL.match(url)
+    host = match.group(1).lower() if match else ""
     return any(host == h or host.endswith("." + h) for h in _REDIRECT_HOSTS) or "/~r/" in url
 
 

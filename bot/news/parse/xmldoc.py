@@ -15,31 +15,46 @@ _BAD_AMP = re.compile(
     r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#[xX][0-9A-Fa-f]+);)([A-Za-z][A-Za-z0-9]*;)?"
 )
 _CDATA_OR_COMMENT = re.compile(r"(<!\[CDATA\[.*?\]\]>|<!--.*?-->)", re.DOTALL)
+_ENTITY_ERRORS = {
+    "ERR_UNDECLARED_ENTITY",
+    "WAR_UNDECLARED_ENTITY",
+    "ERR_NAME_REQUIRED",
+    "ERR_ENTITYREF_SEMICOL_MISSING",
+}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_xml(text: str) -> tuple[Any, bool]:
     """Return the root element of a decoded XML document and whether lxml had to recover."""
     text = _XML_DECL.sub("", text.lstrip("\ufeff"), count=1).lstrip()
-    if _BAD_AMP.search(text):
-        text = "".join(
+    data = text.encode("utf-8", errors="replace")
+    root, errors = _parse(data)
+    if any(e.type_name in _ENTITY_ERRORS for e in errors):
+        # HTML entities (&nbsp;) or bare "&" in URLs: recover mode would drop them, so escape
+        # them outside CDATA and comments and read again. Rare, so the clean path stays fast.
+        fixed = "".join(
             part if part.startswith("<!") else _BAD_AMP.sub(_fix_amp, part)
             for part in _CDATA_OR_COMMENT.split(text)
         )
+        root, errors = _parse(fixed.encode("utf-8", errors="replace"))
+    return root, len(errors) > 0
+
+
+def _parse(data: bytes) -> tuple[Any, Any]:
     # The text is already decoded (charset mislabels handled), so hand lxml UTF-8 and say so:
     # its own reading of the declaration would undo that work.
     parser = etree.XMLParser(
         recover=True, resolve_entities=False, no_network=True, encoding="utf-8", huge_tree=False
     )
     try:
-        root = etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise FeedError(
             f"the feed is not well-formed XML and could not be repaired ({exc})"
         ) from exc
     if root is None:
         raise FeedError("the feed is not well-formed XML and could not be repaired")
-    return root, len(parser.error_log) > 0
+    return root, parser.error_log
 
 
 def closed_count(text: str, local: str) -> int:

@@ -1,11 +1,4 @@
-"""RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 entries, read directly with lxml.
-
-Why lxml and not a feed library: on the real feeds in ../shared/data/feeds, feedparser takes
-0.5-2.7 ms per 50-item feed... (see bench/parse.py); fastfeedparser is as fast as lxml (it is
-built on it) but mis-decodes UOL's Windows-1252 body (U+FFFD in titles) and took 350 ms on it,
-refuses sitemaps, keeps the Feedsportal redirect instead of Detik's guid URL and leaves mojibake.
-A direct lxml reader (recover=True) handles all of those in one pass and stays as fast.
-"""
+"""RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 entries, read directly with lxml (why: see __init__)."""
 
 from __future__ import annotations
 
@@ -15,6 +8,7 @@ from bot.news.items import FeedEntry, ParsedFeed
 from bot.news.parse.collect import collect
 from bot.news.parse.dates import parse_date
 from bot.news.parse.links import clean_url, is_redirector, is_web_url
+from bot.news.parse.text import first_image
 from bot.news.parse.xmldoc import closed_count, parse_xml
 from bot.news.parse.xmlfields import (
     categories,
@@ -78,7 +72,7 @@ def _rss_item(item: Any, base: str, cache: dict[str, str]) -> FeedEntry | None:
     if image is None and inline_image is None and description is not None:
         content = first(fields, "content:encoded")
         if content is not None and content is not description:
-            inline_image = summary_and_image(content, base)[1]
+            inline_image = _image_in(content, base)
     if image and inline_image and is_redirector(image) and not is_redirector(inline_image):
         image = inline_image  # Detik: the enclosure goes through Feedsportal, the <img> not
     return FeedEntry(
@@ -142,8 +136,9 @@ def _atom_entry(entry: Any, base: str, cache: dict[str, str]) -> FeedEntry | Non
     if url is None:
         return None
     summary, inline_image = summary_and_image(first(fields, "atom:summary", "atom:content"), base)
-    if inline_image is None:
-        inline_image = summary_and_image(first(fields, "atom:content"), base)[1]
+    content = first(fields, "atom:content")
+    if inline_image is None and content is not None:
+        inline_image = _image_in(content, base)
     published = first(fields, "atom:published", "atom:issued", "atom:updated", "atom:modified")
     return FeedEntry(
         url=url,
@@ -167,3 +162,9 @@ def _atom_link(fields: dict[str, list[Any]], base: str) -> str | None:
             return url
         best = best or url
     return best
+
+
+def _image_in(element: Any, base: str) -> str | None:
+    if len(element):  # unescaped XHTML
+        return summary_and_image(element, base)[1]
+    return first_image(element.text or "", base)
