@@ -47,16 +47,23 @@ def _eligible(el: HtmlElement) -> bool:
 
 
 def _densest_block(tree: HtmlElement) -> HtmlElement | None:
-    """Return the element whose direct <p> children carry the most text (readability's idea)."""
-    scores: dict[HtmlElement, int] = {}
+    """Return the element holding the most paragraph text, readability-style.
+
+    Each paragraph counts fully for its parent and half for its grandparent, so a body whose
+    paragraphs each sit in their own wrapper <div> is still found as one block.
+    """
+    scores: dict[HtmlElement, float] = {}
     for p in tree.iterfind(".//p"):
-        parent = p.getparent()
-        if parent is None or not _eligible(parent):
-            continue
         text = "".join(p.xpath("./text() | ./*[not(self::a)]//text()")).strip()
         # Short teasers ("Headline" cards) should not outweigh real paragraphs.
-        if len(text) >= 40:
-            scores[parent] = scores.get(parent, 0) + len(text)
+        if len(text) < 40:
+            continue
+        parent = p.getparent()
+        for weight in (1.0, 0.5):
+            if parent is None or not _eligible(parent):
+                break
+            scores[parent] = scores.get(parent, 0.0) + weight * len(text)
+            parent = parent.getparent()
     if not scores:
         return None
     best = max(scores, key=lambda el: scores[el])

@@ -150,6 +150,14 @@ def _body_text(
     return _paragraphs(article_body or "")
 
 
+def _drop_headline(text: str, tree: HtmlElement, title: str | None) -> str:
+    """Remove a first paragraph that only repeats the headline (title metadata already has it)."""
+    first, _, rest = text.partition("\n\n")
+    h1 = tree.find(".//h1")
+    headlines = {title, " ".join(h1.text_content().split()) if h1 is not None else None}
+    return rest if rest and first in headlines else text
+
+
 def extract_article(html: bytes | str, *, url: str) -> ExtractedArticle:
     """Extract the body text, metadata and further pages of one article page."""
     tree = _parse(html)
@@ -157,7 +165,7 @@ def extract_article(html: bytes | str, *, url: str) -> ExtractedArticle:
     meta = read_metadata(tree, url)
     body = find_body(tree, meta.article_body)
     caption = meta.image_caption or find_caption(tree, body)
-    text = _body_text(tree, body, url, meta.article_body)
+    text = _drop_headline(_body_text(tree, body, url, meta.article_body), tree, meta.title)
     if len(text) < _MIN_TEXT_CHARS:
         raise ExtractError("the page has no readable article text")
     return ExtractedArticle(

@@ -33,6 +33,9 @@ _EDITOR_LINE = re.compile(r"\bEditor\s*:\s*([^\n|:]{2,60})")
 _CAPTION_XPATH = (
     ".//figure//figcaption | .//*[contains(@class,'caption') or contains(@class,'ketfoto')]"
 )
+_CREDIT_XPATH = (
+    ".//*[contains(@class,'editor') or contains(@class,'author') or contains(@class,'credit')]"
+)
 _DATE_METAS = (
     "article:published_time",
     "og:published_time",
@@ -210,7 +213,7 @@ def _editor(node: dict[str, Any], metas: dict[str, str], tree: HtmlElement) -> s
     if editor:
         return editor
     # Tribun, Media Indonesia and Kompas print "Editor: Name" under the story.
-    for el in tree.xpath(".//*[contains(@class,'editor') or contains(@class,'author')]"):
+    for el in tree.xpath(_CREDIT_XPATH):
         match = _EDITOR_LINE.search(el.text_content())
         if match:
             return _clean(match.group(1))

@@ -298,3 +298,24 @@ def test_listing_page_of_headlines_raises() -> None:
     page = f"<html><head><title>Indeks Berita</title></head><body><ul>{items}</ul></body></html>"
     with pytest.raises(ExtractError, match="no readable article text"):
         extract_article(page, url="https://news.detik.com/indeks")
+
+
+def test_body_with_each_paragraph_in_its_own_wrapper() -> None:
+    blocks = "".join(f"<div class='blk'><p>{text}</p></div>" for text in _PARAGRAPHS)
+    page = (
+        "<html><body><div class='top'><p>Sebanyak 66,1% responden menolak pilkada melalui DPRD "
+        "menurut survei terbaru lembaga itu.</p></div>"
+        f"<div class='main'><h1>Judul</h1>{blocks}</div></body></html>"
+    )
+    art = extract_article(page, url="https://example.id/berita/1")
+    assert art.text.split("\n\n") == _PARAGRAPHS
+
+
+def test_editor_from_credit_line() -> None:
+    page = BROKEN_JSONLD_PAGE.replace(
+        "</article>",
+        "</article><div class='credit'>Penulis: Rina Ambon | Editor: Hasanudin Aco</div>",
+    )
+    art = extract_article(page, url="https://example.id/berita/gempa")
+    assert art.editor == "Hasanudin Aco"
+    assert "Hasanudin" not in art.text
