@@ -73,7 +73,7 @@ _DROP: tuple[re.Pattern[str], ...] = tuple(
         r"^Nikmati berita interaktif",  # Tribun promo banner
         r"^Update berita terkini\b",  # SURYA promo line
         r"^Halaman(?:\s+\d+)*\s*$|^Halaman\s+selanjutnya\b|^\d+(?:\s+\d+)*$",  # pagination
-        r"^(?:Copyright\s*)?©|^Copyright\b|All Rights? Reserved",  # copyright footer
+        r"^(?:Copyright\s*)?©|^Copyright\b|^.*All Rights? Reserved",  # copyright footer
         r"^(?:Breaking News|KOMENTAR|BERITA TERKINI|Atas|Tribun\w*|Tribun Network)\s*:?\s*$",
         # ^ Tribun page furniture lines
         r"^(?:Tribun Network\s*:\s*)?Mata Lokal\b",  # Tribun network tagline
@@ -221,4 +221,5 @@ def _clean_paragraph(line: str) -> list[str]:
 
 def _is_furniture(text: str) -> bool:
     """Tell whether a whole line or sentence is boilerplate."""
-    return any(pattern.search(text) for pattern in _DROP)
+    # match(), not search(): every pattern is anchored at the start, which keeps this linear.
+    return any(pattern.match(text) for pattern in _DROP)

@@ -186,7 +186,7 @@ def test_glued_text_is_split() -> None:
     )
     cleaned = clean_article(text)
     assert cleaned.dateline == "SURYA.co.id | SURABAYA"
-    assert cleaned.paragraphs == ["Laga pukul 22.00 WIB.", "Sunoto akan bertarung."]
+    assert cleaned.paragraphs == ["Laga mulai pukul 22.00 WIB.", "Sunoto akan bertarung."]
 
 
 def test_glued_read_also_link() -> None:
