@@ -83,12 +83,19 @@ def repair_mojibake(text: str) -> str:
 
 def _repair_run(match: re.Match[str]) -> str:
     run = match.group(0)
-    for codec in ("cp1252", "latin-1"):
-        try:
-            fixed = run.encode(codec).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        # Clean means: the bytes were one valid UTF-8 sequence giving one real character.
-        if len(fixed) == 1 and fixed.isprintable():
-            return fixed
-    return run
+    try:
+        # Per character: cp1252 glyphs back to their bytes, and the five bytes cp1252 leaves
+        # undefined (shown as C1 controls, e.g. the 0x9D ending "”") back through Latin-1.
+        raw = b"".join(_byte_of(char) for char in run)
+        fixed = raw.decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return run
+    # Clean means: the bytes were one valid UTF-8 sequence giving one real character.
+    return fixed if len(fixed) == 1 and fixed.isprintable() else run
+
+
+def _byte_of(char: str) -> bytes:
+    try:
+        return char.encode("cp1252")
+    except UnicodeEncodeError:
+        return char.encode("latin-1")

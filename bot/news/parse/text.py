@@ -8,11 +8,16 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from bot.news.parse.decode import repair_mojibake
-from bot.news.parse.links import clean_url
+from bot.news.parse.links import clean_url, is_redirector
 
 _MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _IMG_SRC = re.compile(r"""<img\b([^>]*?)\ssrc\s*=\s*["']?([^"'\s>]+)([^>]*)>""", re.IGNORECASE)
 _PIXEL = re.compile(r"""\b(?:width|height)\s*=\s*["']?1["'\s/>]""", re.IGNORECASE)
+_BLOCK = re.compile(
+    r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|figure|figcaption|section|article)"
+    r"|br|img|hr)\b",
+    re.IGNORECASE,
+)
 _DROP = "script, style, noscript, template, iframe"
 _HIDDEN = re.compile(r"<(?:script|style|noscript|template|iframe)\b", re.IGNORECASE)
 
@@ -33,12 +38,14 @@ def html_to_text(fragment: str) -> str:
         return ""
     if has_markup(fragment):
         if "<" in fragment:
-            tree = LexborHTMLParser(fragment)
+            # A space before block tags keeps "</p><p>" from gluing words, while inline tags
+            # ("<b>Ja</b>karta") join without one; then text is taken with no separator.
+            tree = LexborHTMLParser(_BLOCK.sub(r" \g<0>", fragment))
             if _HIDDEN.search(fragment):  # selector queries are costly: only when needed
                 for node in tree.css(_DROP):
                     node.decompose()
             body = tree.body
-            fragment = body.text(separator=" ") if body is not None else ""
+            fragment = body.text(separator="") if body is not None else ""
         else:
             # Entities only: no parser needed, and no risk of eating a literal "a < b".
             fragment = html.unescape(fragment)
@@ -50,7 +57,10 @@ def first_image(fragment: str, base: str) -> str | None:
     # A regex, not a parser: only the first <img> tag is wanted and parsing costs ~10x more.
     for match in _IMG_SRC.finditer(fragment):
         if _PIXEL.search(match.group(1) + " " + match.group(3)) is None:
-            return clean_url(html.unescape(match.group(2)), base)
+            src = clean_url(html.unescape(match.group(2)), base)
+            # Images served by a feed redirector inside descriptions are ads (Feedsportal).
+            if src and not is_redirector(src):
+                return src
     return None
 
 
