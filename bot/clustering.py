@@ -54,14 +54,14 @@ async def assign_story(
                 return Assignment(twin.story_id, created=False, dropped=True)
             return await _join(session, twin.story_id, article_id, topics, published_at, now)
     since = now - WINDOW
-    signature = dedup.signature(title, text)
+    signature = dedup.signature(text) if text else None
     keys: list[int] = []
     if signature is not None:
         keys = dedup.band_keys(signature)
         for story_id, blob in await stories.band_candidates(session, keys, since=since):
             if dedup.is_same_story(signature, dedup.signature_from_bytes(blob)):
                 return await _join(session, story_id, article_id, topics, published_at, now)
-    row = {
+    row: dict[str, object] = {
         "title": title,
         "summary": summary,
         "image_url": image_url,

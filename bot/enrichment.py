@@ -92,21 +92,24 @@ class Enricher:
         topics = classify(
             title=title,
             text=text,
-            url=article.url,
+            url=article.link,
             categories=article.categories,
             source_topic=source_topic,
         )
-        values = {
-            "body": text or None,
-            "author": cleaned.author or page.author or article.author,
-            "editor": cleaned.editor or page.editor,
-            "image_url": page.image_url or article.image_url,
-            "image_caption": page.image_caption,
-            "published_at": article.published_at or page.published_at,
-            "extract_error": page.error,
-        }
+        image_url = page.image_url or article.image_url
+        published_at = article.published_at or page.published_at
         async with self._lock, self._sessions.begin() as session:
-            await articles.update_article(session, article.id, **values)
+            await articles.update_article(
+                session,
+                article.id,
+                body=text or None,
+                author=cleaned.author or page.author or article.author,
+                editor=cleaned.editor or page.editor,
+                image_url=image_url,
+                image_caption=page.image_caption,
+                published_at=published_at,
+                extract_error=page.error,
+            )
             result = await assign_story(
                 session,
                 article_id=article.id,
@@ -116,8 +119,8 @@ class Enricher:
                 text=text,
                 summary=summary,
                 topics=topics,
-                image_url=values["image_url"],
-                published_at=values["published_at"] or self._clock(),
+                image_url=image_url,
+                published_at=published_at or self._clock(),
                 now=self._clock(),
             )
         if result.created:
@@ -129,7 +132,7 @@ class Enricher:
         if not self._policy.fetch_pages:
             return PageText()
         try:
-            return await read_page(self._fetcher, article.url)
+            return await read_page(self._fetcher, article.link)
         except Exception as exc:  # an odd page must never stop the pipeline
             log.exception("reading %s crashed", article.url)
             return PageText(error=f"internal error while reading the page: {type(exc).__name__}")

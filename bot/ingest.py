@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.enrichment import Enricher
+from bot.news.canonical import canonical_url
 from bot.news.fetch import Fetcher
 from bot.news.items import FeedEntry
 from bot.polling import PollPolicy, poll
@@ -133,7 +134,7 @@ class Ingestor:
                 new = [
                     NewArticle(source.name, e.title, e.url, e.published_at)
                     for e in outcome.entries
-                    if e.url in stored
+                    if canonical_url(e.url) in stored
                 ]
             await sources.update_source(session, source.id, **outcome.state)
         paused = outcome.state.get("enabled") is False
@@ -141,8 +142,10 @@ class Ingestor:
 
 
 def _article_row(source: Source, entry: FeedEntry, now: datetime) -> dict[str, Any]:
+    canonical = canonical_url(entry.url)
     return {
-        "url": entry.url,
+        "url": canonical,
+        "link": entry.url,
         "source_id": source.id,
         "guid": entry.guid,
         "title": entry.title[:1000],

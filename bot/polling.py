@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,6 +64,9 @@ async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: dateti
         return _failure(source, policy, bounds, now, exc.message, exc.retry_after)
     except FeedError as exc:
         return _failure(source, policy, bounds, now, str(exc), None)
+    if not feed.entries and feed.skipped:
+        message = f"none of the feed's {feed.skipped} items has a usable link"
+        return _failure(source, policy, bounds, now, message, None)
     entries = _canonical(feed.entries)
     learned = learn_interval(
         (e.published_at for e in entries if e.published_at), source.learned_interval, bounds
@@ -84,19 +87,19 @@ async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: dateti
 
 
 def _canonical(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Entries with distinct canonical URLs (the first wins); unusable URLs are dropped."""
     seen: set[str] = set()
     out: list[FeedEntry] = []
     for entry in entries:
-        url = canonical_url(entry.url)
-        if url in seen:
+        try:
+            key = canonical_url(entry.url)
+        except ValueError:
+            log.info("skipping an item with an unusable link: %r", entry.url[:200])
             continue
-        seen.add(url)
-        out.append(entry if url == entry.url else _with_url(entry, url))
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
     return out
-
-
-def _with_url(entry: FeedEntry, url: str) -> FeedEntry:
-    return replace(entry, url=url)
 
 
 def _success(now: datetime, wait: float) -> dict[str, Any]:

@@ -158,13 +158,13 @@ async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[Stor
     refs: dict[int, list[ArticleRef]] = {i: [] for i in ids}
     if ids:
         query = (
-            select(Article.story_id, Article.url, Article.title, Source.name)
+            select(Article.story_id, Article.link, Article.title, Source.name)
             .join(Source, Source.id == Article.source_id)
             .where(Article.story_id.in_(ids))
             .order_by(Article.published_at, Article.id)
         )
         for row in await session.execute(query):
-            refs[row.story_id].append(ArticleRef(url=row.url, source=row.name, title=row.title))
+            refs[row.story_id].append(ArticleRef(url=row.link, source=row.name, title=row.title))
     return [
         StoryView(
             id=s.id,

@@ -17,6 +17,7 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 def article_row(source_id: int, n: int, **extra: Any) -> dict[str, Any]:
     return {
         "url": f"https://example.test/berita/{n}",
+        "link": f"https://example.test/berita/{n}?utm_source=rss",
         "source_id": source_id,
         "guid": f"g{n}",
         "title": f"Judul {n}",

@@ -75,6 +75,7 @@ def upgrade() -> None:
         "articles",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("link", sa.Text(), nullable=False),
         sa.Column(
             "source_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
