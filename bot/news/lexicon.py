@@ -45,7 +45,7 @@ LEXICON: Mapping[str, str] = MappingProxyType(
             2: pembunuhan, dibunuh, pencurian, perampokan, penipuan, pemerkosaan, pelecehan
             2: sidang, persidangan, banding, kasasi, mahkamah agung, mahkamah konstitusi
             2: pengacara, kuasa hukum, advokat, gugatan, barang bukti, tkp, teroris, terorisme
-            1: hukum, pasal, pelaku, kriminal, kekerasan, dilaporkan, laporan, densus, saksi
+            1: hukum, pasal, pelaku, kriminal, kekerasan, laporan polisi, densus, saksi
         """,
         "ekonomi": """
             3: perekonomian, inflasi, pertumbuhan ekonomi, produk domestik bruto, pdb, apbn
@@ -90,11 +90,12 @@ LEXICON: Mapping[str, str] = MappingProxyType(
             3: startup, perusahaan rintisan, e-commerce, marketplace, fintech, software
             3: perangkat lunak, perangkat keras, prosesor, chipset, sistem operasi, siber
             3: kecerdasan buatan, artificial intelligence, machine learning, peretas, hacker
-            2: internet, digital, platform, pengguna, fitur, google, facebook, twitter, microsoft
-            2: apple, samsung, xiaomi, oppo, huawei, laptop, komputer, media sosial, medsos
-            2: whatsapp, instagram, youtube, malware, data pribadi, jaringan 4g, 5g, 4g, kominfo
+            2: internet, digital, platform, pengguna, fitur, google, microsoft, perangkat lunak
+            2: apple, samsung, xiaomi, oppo, huawei, laptop, komputer, kamera ponsel
+            2: malware, data pribadi, 5g, 4g, kominfo, teknologi informasi, situs web, website
             2: operator seluler, telkomsel, modal ventura, developer, pengembang, unicorn, robot
             1: data, layanan, online, daring, versi, pembaruan, update, perangkat, game, inovasi
+            1: facebook, twitter, whatsapp, instagram, youtube, media sosial, medsos
         """,
         "sains": """
             3: ilmuwan, nasa, antariksa, luar angkasa, astronot, galaksi, asteroid, fosil
@@ -115,6 +116,7 @@ LEXICON: Mapping[str, str] = MappingProxyType(
             3: selebriti, seleb, selebgram, pesinetron, artis, presenter, gosip
             2: pernikahan, menikah, bercerai, cerai, pacar, kekasih, pacaran, mantan suami
             2: mantan istri, unggahan, warganet, netizen, rumah tangga, sang suami, sang istri
+            2: perceraian, asmara, selingkuh, perselingkuhan, tunangan, bertunangan, lamaran
             1: hamil, melahirkan, instagram, akun, kabar, suami, istri, putri, putra, sahabat
         """,
         "kesehatan": """
@@ -137,7 +139,7 @@ LEXICON: Mapping[str, str] = MappingProxyType(
             3: kuliner, resep, parenting, kosmetik, perawatan kulit, skincare, perhiasan
             2: makanan, restoran, kafe, kopi, hidangan, menu, tren, koleksi, parfum, hobi
             2: hewan peliharaan, anjing, kucing, pasangan, orangtua, orang tua, dekorasi
-            1: rumah, belanja, gaya, cantik, wanita, perempuan, pria, anak, keluarga, cinta
+            1: belanja, gaya, cantik, penampilan, santai, rileks
         """,
         "travel": """
             3: wisata, wisatawan, turis, destinasi, pariwisata, objek wisata, berlibur

@@ -185,28 +185,40 @@ REGION_TEXT_ALIASES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# Names that are ordinary words too ("malang" = unlucky, "solo" career, "serang" = attack) or
-# outlet/edition names: trusted only in host names, URL sections, feed categories and datelines.
+# Names that are ordinary words too ("malang" = unlucky, "solo" career, "serang" = attack):
+# trusted in host names, URL sections, feed categories and datelines, not in running text.
 REGION_PLACE_ALIASES: Mapping[str, str] = MappingProxyType(
     {
         **REGION_TEXT_ALIASES,
-        **dict.fromkeys(("serambinews", "serambi"), "aceh"),
         "padang": "sumatera-barat",
+        **dict.fromkeys(("jakarta", "jabodetabek"), "dki-jakarta"),
+        **dict.fromkeys(("serang", "banten"), "banten"),
+        **dict.fromkeys(("solo", "kudus", "tegal", "jepara", "pati", "rembang"), "jawa-tengah"),
+        **dict.fromkeys(("malang", "kediri", "blitar", "madura", "lumajang"), "jawa-timur"),
+        **dict.fromkeys(("situbondo", "bondowoso", "ngawi", "magetan", "ponorogo"), "jawa-timur"),
+        **dict.fromkeys(("pacitan", "trenggalek", "nganjuk", "jombang", "tuban"), "jawa-timur"),
+        **dict.fromkeys(("sampang", "bangkalan", "pamekasan", "sumenep", "batu"), "jawa-timur"),
+        **dict.fromkeys(("garut", "kuningan", "subang", "purwakarta"), "jawa-barat"),
+        "badung": "bali",
+        "mataram": "nusa-tenggara-barat",
+        "palu": "sulawesi-tengah",
+    }
+)
+
+# Regional papers, editions and metro desks: trusted in host names, sections and categories only
+# (a "SURYA.co.id -" dateline says who wrote the story, not where it happened).
+REGION_OUTLET_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        **dict.fromkeys(("serambinews", "serambi"), "aceh"),
         **dict.fromkeys(("sripoku", "sriwijaya"), "sumatera-selatan"),
         "bangkapos": "kepulauan-bangka-belitung",
         **dict.fromkeys(("wartakota", "megapolitan", "metropolitan", "metro"), "dki-jakarta"),
-        **dict.fromkeys(("jakarta", "jabodetabek"), "dki-jakarta"),
-        **dict.fromkeys(("serang", "banten"), "banten"),
-        **dict.fromkeys(("solo", "kudus", "tegal", "jawatengah"), "jawa-tengah"),
-        **dict.fromkeys(("malang", "suryamalang", "surya", "kediri", "blitar"), "jawa-timur"),
-        **dict.fromkeys(("madura", "jawatimur"), "jawa-timur"),
-        "badung": "bali",
-        "mataram": "nusa-tenggara-barat",
+        **dict.fromkeys(("surya", "suryamalang", "jawatimur"), "jawa-timur"),
+        "jawatengah": "jawa-tengah",
+        "jawabarat": "jawa-barat",
         "poskupang": "nusa-tenggara-timur",
         "banjarmasinpost": "kalimantan-selatan",
-        "palu": "sulawesi-tengah",
         "tribuntimur": "sulawesi-selatan",  # Tribun Timur is Makassar's paper
-        "jawabarat": "jawa-barat",
     }
 )
 
@@ -228,7 +240,8 @@ def _topic_index() -> dict[str, str]:
 
 def _region_index() -> dict[str, str]:
     """Map every folded province name, slug and place alias to its region slug."""
-    index = {_key(alias): slug for alias, slug in REGION_PLACE_ALIASES.items()}
+    aliases = {**REGION_PLACE_ALIASES, **REGION_OUTLET_ALIASES}
+    index = {_key(alias): slug for alias, slug in aliases.items()}
     for slug, name in REGIONS.items():
         index[_key(slug)] = slug
         index[_key(name)] = slug

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from bot.news.lexicon import LEXICON
 from bot.news.taxonomy import (
     IMPLIES,
+    REGION_OUTLET_ALIASES,
     REGION_PLACE_ALIASES,
     REGION_TEXT_ALIASES,
     REGIONS,
@@ -37,7 +38,7 @@ OUTLET_WEIGHT = 10.0
 SOURCE_WEIGHT = 8.0
 DATELINE_REGION_WEIGHT = 6.0
 MENTION_REGION_WEIGHT = 4.0
-MIN_TEXT_SCORE = 4.0  # raw lexicon points below which the text says nothing
+MIN_TEXT_SCORE = 3.0  # raw lexicon points below which the text says nothing
 KEEP_RATIO = 0.4  # topics scoring under this share of the best one are dropped
 MAX_TOPICS = 4
 RELATED = (("ekonomi", "bisnis", 0.7), ("bisnis", "ekonomi", 0.7))
@@ -158,7 +159,7 @@ def text_scores(title: str, text: str) -> dict[str, float]:
 def _dateline_region(text: str) -> str | None:
     """Return the province of the dateline city ("SURABAYA, KOMPAS.com -"), Jakarta excluded."""
     head = text[:120]
-    cut = re.search(r"\s[-–—]+\s|\(antara|\(ant\)", head, re.IGNORECASE)
+    cut = re.search(r"\s*[-–—]+\s|\(antara|\(ant\)", head, re.IGNORECASE)
     if cut is None:
         return None
     for match in _lexicon().places.finditer(_normalise_text(head[: cut.start()])):
@@ -262,7 +263,7 @@ def _url_evidence(url: str) -> list[tuple[str | None, str | None, float]]:
     if outlet in _OUTLET_TOPICS:
         found.append((_OUTLET_TOPICS[outlet], None, OUTLET_WEIGHT))
     core = outlet.removeprefix("tribun").strip("-")
-    if core and core != outlet or outlet in REGION_PLACE_ALIASES:
+    if core != outlet or outlet in REGION_OUTLET_ALIASES:
         region = find_region(core)
         if region:
             found.append(("regional", region, OUTLET_WEIGHT))

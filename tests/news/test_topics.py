@@ -226,6 +226,14 @@ class TestText:
         assert topics[0] == "hukum"
         assert topics[topics.index("regional") + 1] == "region:jawa-timur"
 
+    def test_dateline_without_space_before_dash(self) -> None:
+        topics = _classify("SURYA.CO.ID, GRESIK- Wakil Bupati berkantor di desa. " + ECONOMY)
+        assert "region:jawa-timur" in topics
+
+    def test_outlet_name_in_dateline_is_not_a_region(self) -> None:
+        # SURYA is a Surabaya paper, but "SURYA.co.id -" says who wrote it, not where
+        assert "regional" not in _classify("SURYA.co.id - " + ECONOMY)
+
     def test_jakarta_dateline_is_not_regional(self) -> None:
         topics = _classify("Jakarta, CNN Indonesia - " + ECONOMY)
         assert "regional" not in topics
@@ -281,8 +289,8 @@ def test_precision_on_indosum_dev(shared_data: Path) -> None:
     text_only, _ = evaluate(path, use_url=False)
     with_url, _ = evaluate(path, use_url=True)
     # floors just under what the classifier reaches on the dev folds (see bench/topics.py)
-    assert text_only["all"].figures()["top1_precision"] >= 0.84
-    assert text_only["all"].figures()["precision"] >= 0.87
+    assert text_only["all"].figures()["top1_precision"] >= 0.85
+    assert text_only["all"].figures()["precision"] >= 0.89
     assert text_only["all"].figures()["recall"] >= 0.93
-    assert with_url["all"].figures()["top1_precision"] >= 0.91
+    assert with_url["all"].figures()["top1_precision"] >= 0.92
     assert with_url["olahraga"].figures()["top1_precision"] >= 0.97
