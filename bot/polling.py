@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.news.cadence import Bounds, failure_wait, learn_interval, next_wait
 from bot.news.canonical import canonical_url
 from bot.news.fetch import Fetcher, FetchError
 from bot.news.items import FeedEntry, FeedError
-from bot.news.parse import parse_feed
+from bot.news.parse import SITEMAP_INDEX_CATEGORY, parse_feed
 from storage.models import Source
 
 log = logging.getLogger(__name__)
+
+MAX_CHILD_SITEMAPS = 3
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,8 @@ async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: dateti
             content_type=result.content_type,
             link_selector=source.link_selector,
         )
+        if feed.entries and all(_is_child_sitemap(e) for e in feed.entries):
+            feed.entries = await _read_child_sitemaps(fetcher, feed.entries)
     except FetchError as exc:
         return _failure(source, policy, bounds, now, exc.message, exc.retry_after)
     except FeedError as exc:
@@ -84,6 +89,21 @@ async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: dateti
     if source.conditional is None and not (result.etag or result.last_modified):
         state["conditional"] = False
     return PollOutcome("ok", entries=entries, state=state)
+
+
+def _is_child_sitemap(entry: FeedEntry) -> bool:
+    return entry.categories == (SITEMAP_INDEX_CATEGORY,)
+
+
+async def _read_child_sitemaps(fetcher: Fetcher, children: list[FeedEntry]) -> list[FeedEntry]:
+    """A sitemap index lists sitemaps: read the newest few (news sitemaps are short-lived)."""
+    newest = sorted(children, key=lambda e: e.published_at or _EPOCH, reverse=True)
+    entries: list[FeedEntry] = []
+    for child in newest[:MAX_CHILD_SITEMAPS]:
+        result = await fetcher.get(child.url)
+        parsed = parse_feed(result.body, url=result.url, kind="sitemap")
+        entries.extend(e for e in parsed.entries if not _is_child_sitemap(e))
+    return entries
 
 
 def _canonical(entries: list[FeedEntry]) -> list[FeedEntry]:
