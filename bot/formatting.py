@@ -1,0 +1,217 @@
+"""Story, list and digest messages in Telegram HTML: every feed string escaped, sizes bounded.
+
+Pure: no Telegram objects here. `Rendered.buttons` are rows of (label, url) for URL buttons;
+`bot.outgoing` turns a Rendered into keyword arguments for `send_message`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from bot.i18n import Catalogue, default_catalogue
+from bot.news.sentences import split_sentences
+from storage.stories import StoryView
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+SUMMARY_SENTENCES = 3
+FOLLOW_PAYLOAD = "pilihan"
+
+# Indonesia's three zones have names every reader knows.
+_ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send: HTML text, URL button rows and the link to preview."""
+
+    text: str
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+    preview_url: str | None = None
+
+
+def esc(text: str) -> str:
+    """Escape feed text for Telegram HTML (quotes too, so it is safe inside attributes)."""
+    return html.escape(text, quote=True)
+
+
+def zone_name(tz: tzinfo, when: datetime | None = None) -> str:
+    """WIB, WITA or WIT for Indonesia's zones, else the zone's abbreviation."""
+    key = str(getattr(tz, "key", ""))
+    if key in _ZONE_NAMES:
+        return _ZONE_NAMES[key]
+    return (when or datetime(2000, 1, 1, tzinfo=tz)).astimezone(tz).tzname() or key
+
+
+def format_time(when: datetime, tz: tzinfo, lang: str, *, catalogue: Catalogue) -> str:
+    """ "25 Nov 19.05 WIB" in the chat's zone (Indonesian writes hours with a dot)."""
+    local = when.astimezone(tz)
+    month = catalogue.text(lang, "months").split(",")[local.month - 1]
+    sep = "." if lang == "id" else ":"
+    return f"{local.day} {month} {local:%H}{sep}{local:%M} {zone_name(tz, when)}"
+
+
+def format_date(when: datetime, tz: tzinfo, lang: str, *, catalogue: Catalogue) -> str:
+    """ "25 Nov 2026" in the chat's zone."""
+    local = when.astimezone(tz)
+    month = catalogue.text(lang, "months").split(",")[local.month - 1]
+    return f"{local.day} {month} {local.year}"
+
+
+def outlets_line(view: StoryView, *, limit: int = 4) -> str:
+    """ "Tribunnews · Kompas · Detik": each outlet once, in the order they carried it."""
+    names = list(dict.fromkeys(a.source for a in view.articles))
+    shown = " · ".join(names[:limit])
+    return shown + (f" · +{len(names) - limit}" if len(names) > limit else "")
+
+
+def short_summary(summary: str, sentences: int = SUMMARY_SENTENCES) -> str:
+    """The first two or three sentences of a summary."""
+    parts = split_sentences(summary.strip())
+    return " ".join(parts[:sentences])
+
+
+def follow_link(bot_username: str | None, payload: str = FOLLOW_PAYLOAD) -> str | None:
+    """The deep link that follows Berita Pilihan in one tap."""
+    return f"https://t.me/{bot_username}?start={payload}" if bot_username else None
+
+
+def follow_prompt(lang: str, bot_username: str | None, *, catalogue: Catalogue) -> str:
+    """The prompt line that turns a forwarded message into a new follower."""
+    prompt = esc(catalogue.text(lang, "follow.prompt"))
+    link = follow_link(bot_username)
+    return f'👉 <a href="{esc(link)}">{prompt}</a>' if link else prompt
+
+
+def render_story(
+    view: StoryView,
+    *,
+    lang: str,
+    tz: tzinfo,
+    bot_username: str | None,
+    limit: int = TEXT_LIMIT,
+    catalogue: Catalogue | None = None,
+) -> Rendered:
+    """One story: bold title, outlets and time, a short summary, read-more button, prompt."""
+    cat = catalogue or default_catalogue()
+    meta = " — ".join(
+        p
+        for p in (
+            esc(outlets_line(view)),
+            esc(format_time(view.published_at, tz, lang, catalogue=cat)),
+        )
+        if p
+    )
+    prompt = follow_prompt(lang, bot_username, catalogue=cat)
+    summary = short_summary(view.summary)
+
+    def build(title: str, body: str) -> str:
+        parts = [f"<b>{esc(title)}</b>", meta]
+        if body:
+            parts.append("")
+            parts.append(esc(body))
+        parts += ["", prompt]
+        return "\n".join(parts)
+
+    title = view.title
+    text = build(title, summary)
+    # Shorten the summary first, then the title: both come from feeds and can be huge.
+    # Escaping lengthens text, so shorten until the HTML itself fits.
+    while len(text) > limit and summary:
+        summary = _cut(summary, max(0, len(summary) - (len(text) - limit) - 1))
+        summary = "" if summary == "…" else summary
+        text = build(title, summary)
+    while len(text) > limit and len(title) > 1:
+        title = _cut(title, max(1, len(title) - (len(text) - limit) - 1))
+        text = build(title, summary)
+    buttons: list[list[tuple[str, str]]] = []
+    if view.articles:
+        buttons.append([(cat.text(lang, "story.read_more"), view.articles[0].url)])
+    preview = view.image_url or (view.articles[0].url if view.articles else None)
+    return Rendered(text=text, buttons=buttons, preview_url=preview)
+
+
+def render_list(
+    views: Sequence[StoryView],
+    *,
+    heading: str,
+    lang: str,
+    tz: tzinfo,
+    bot_username: str | None,
+    start: int = 1,
+    limit: int = TEXT_LIMIT,
+    catalogue: Catalogue | None = None,
+) -> Rendered:
+    """A numbered list: title as a link, outlets, time, a one-line summary; ends with the prompt.
+
+    `heading` is trusted HTML from the catalogue. Items that would pass the size limit are left
+    out rather than cut mid-tag.
+    """
+    cat = catalogue or default_catalogue()
+    prompt = follow_prompt(lang, bot_username, catalogue=cat)
+    blocks: list[str] = []
+    used = len(heading) + len(prompt) + 4
+    for number, view in enumerate(views, start=start):
+        block = _list_item(number, view, lang=lang, tz=tz, catalogue=cat)
+        if used + len(block) + 2 > limit:
+            break
+        blocks.append(block)
+        used += len(block) + 2
+    text = "\n\n".join([heading, *blocks, prompt])
+    return Rendered(text=text, buttons=[], preview_url=None)
+
+
+def render_digest(
+    views: Sequence[StoryView],
+    *,
+    lang: str,
+    tz: tzinfo,
+    bot_username: str | None,
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> Rendered:
+    """Berita Pilihan: a dated heading and the day's picked stories as a list."""
+    cat = catalogue or default_catalogue()
+    when = now or (views[0].published_at if views else datetime(2000, 1, 1, tzinfo=tz))
+    heading = cat.text(lang, "pilihan.heading", date=format_date(when, tz, lang, catalogue=cat))
+    return render_list(
+        views, heading=heading, lang=lang, tz=tz, bot_username=bot_username, catalogue=cat
+    )
+
+
+def _list_item(
+    number: int, view: StoryView, *, lang: str, tz: tzinfo, catalogue: Catalogue
+) -> str:
+    title = esc(_cut(view.title, 300))
+    if view.articles:
+        title = f'<a href="{esc(view.articles[0].url)}">{title}</a>'
+    meta = " — ".join(
+        p
+        for p in (
+            esc(outlets_line(view, limit=3)),
+            esc(format_time(view.published_at, tz, lang, catalogue=catalogue)),
+        )
+        if p
+    )
+    lines = [f"{number}. <b>{title}</b>", meta]
+    first = short_summary(view.summary, 1)
+    if first:
+        lines.append(esc(_cut(first, 240)))
+    return "\n".join(lines)
+
+
+def _cut(text: str, room: int) -> str:
+    """Cut at a word boundary and add an ellipsis when text is longer than `room`."""
+    if len(text) <= room:
+        return text
+    if room <= 1:
+        return "…"[:room]
+    cut = text[: room - 1]
+    space = cut.rfind(" ")
+    if space > room // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"

@@ -1,0 +1,120 @@
+"""English strings; the keys mirror `messages_id.py`."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # Start, follow prompt, sharing
+    "start.welcome": (
+        "👋 Hello! I gather news from Indonesia's major outlets, merge the same story told by "
+        "several of them, and send it here.\n\n"
+        "• /latest — newest stories\n"
+        "• /topic — choose topics\n"
+        "• /pilihan — today's top stories\n"
+        "• /settings — settings\n"
+        "• /help — help"
+    ),
+    "follow.prompt": "Get Berita Pilihan on your Telegram",
+    "button.follow": "Follow",
+    "button.share": "📣 Share with friends",
+    "share.text": "Top stories from Indonesian media, right in Telegram",
+    "group.welcome": (
+        "👋 Thanks for adding me. Group admins can send /subscribe for the daily Berita Pilihan "
+        "or /topic to choose topics."
+    ),
+    # Subscriptions
+    "followed.pilihan": "✅ You follow Berita Pilihan, sent every day at {times}.",
+    "already.pilihan": "You already follow Berita Pilihan (at {times}).",
+    "followed.topic": "✅ <b>{topic}</b> stories will be sent as soon as they are out.",
+    "already.topic": "You already follow <b>{topic}</b>.",
+    "followed.keyword": "✅ Stories mentioning «{keyword}» will be sent as soon as they are out.",
+    "already.keyword": "You already follow the keyword «{keyword}».",
+    "unfollowed.pilihan": "You no longer follow Berita Pilihan.",
+    "unfollowed.topic": "You no longer follow <b>{topic}</b>.",
+    "unfollowed.keyword": "You no longer follow the keyword «{keyword}».",
+    "not_following": "You do not follow {what}.",
+    "stopped": "🔕 Every subscription stopped. Send /subscribe to follow again.",
+    "stop.nothing": "You do not follow anything yet. Send /subscribe to start.",
+    "subs.current": "You follow: {items}.",
+    "subs.none": "nothing yet",
+    "what.pilihan": "Berita Pilihan",
+    # Problems, always with a way forward
+    "unknown.topic": "There is no topic «{name}». Topics: {topics}.",
+    "unknown.command": "I do not know {command}. Send /help for the list of commands.",
+    "error.too_many": "Too many arguments. Example: {example}",
+    "error.range": "The number of stories must be between 1 and {max}. Example: /latest 5",
+    "error.keyword": ('A keyword is 2–{max} characters in quotes, e.g. /subscribe "Wang Yi".'),
+    "error.admin_only": "Only this group's admins can change its subscriptions and settings.",
+    "error.generic": "Sorry, something went wrong. Please try again in a moment.",
+    "error.expired": "This button has expired. Send the command again.",
+    # Reading
+    "latest.heading": "<b>Latest stories</b>",
+    "latest.heading_topic": "<b>Latest stories · {topic}</b>",
+    "latest.empty": "No stories yet. Try again in a moment.",
+    "latest.end": "No more stories.",
+    "button.more": "More ›",
+    "topic.heading": "Choose topics for instant news. Tap once to follow, again to stop.",
+    "button.follow_topic": "🔔 Follow {topic}",
+    "button.unfollow_topic": "🔕 Unfollow {topic}",
+    "pilihan.heading": "<b>Berita Pilihan</b> · {date}",
+    "pilihan.empty": "No Berita Pilihan yet today. Try again later.",
+    "story.read_more": "Read more",
+    "story.more_outlets": "+{count} outlets",
+    "months": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
+    # Settings
+    "settings.heading": (
+        "<b>Settings</b>\n"
+        "Instant news: {push}\n"
+        "Berita Pilihan: {times}\n"
+        "Quiet hours: {quiet}\n"
+        "Language: English\n"
+        "Time zone: {tz}"
+    ),
+    "state.on": "on",
+    "state.off": "off",
+    "quiet.none": "none",
+    "button.push": "🔔 Instant news: {state}",
+    "button.times": "🗞 Pilihan: {times}",
+    "button.quiet": "🌙 Quiet hours: {quiet}",
+    "button.language": "🌐 Bahasa Indonesia",
+    "button.tz": "🕒 {tz}",
+    "settings.saved": "Saved.",
+    # Channels
+    "channel.usage": (
+        "For a channel: make me an admin of your channel, then send here\n"
+        "/channel @channelname — follow Berita Pilihan in the channel\n"
+        "/channel @channelname &lt;topic&gt; — follow/unfollow a topic\n"
+        "/channel @channelname stop — stop everything"
+    ),
+    "channel.connected": "📢 Channel {name} connected. It follows: {items}.",
+    "channel.stopped": "🔕 Every subscription of channel {name} stopped.",
+    "channel.not_found": "I cannot find channel {name}. Make sure I am an admin there.",
+    "channel.not_admin": "Both you and I must be admins of channel {name}.",
+    "channel.added": (
+        "📢 I am now an admin of channel {name}. Send /channel {handle} here to choose its news."
+    ),
+    # Help and the command menu
+    "help.text": (
+        "<b>Commands</b>\n"
+        "/start — start and follow Berita Pilihan\n"
+        "/subscribe — follow Berita Pilihan\n"
+        "/subscribe &lt;topic&gt; — instant news on a topic\n"
+        '/subscribe "keyword" — instant news mentioning a keyword\n'
+        "/unsubscribe [topic] — stop following\n"
+        "/stop — stop every subscription\n"
+        "/latest [count] [topic] — newest stories (at most 20)\n"
+        "/topic — choose topics; /topic &lt;name&gt; — one topic's stories\n"
+        "/pilihan — today's Berita Pilihan\n"
+        "/settings — instant news, Pilihan times, quiet hours, language, time zone\n"
+        "/channel — send news to your channel\n\n"
+        "In groups only admins change subscriptions. Topics: {topics}."
+    ),
+    "cmd.start": "Start and follow Berita Pilihan",
+    "cmd.latest": "Newest stories",
+    "cmd.pilihan": "Today's Berita Pilihan",
+    "cmd.topic": "Choose topics",
+    "cmd.subscribe": "Follow Berita Pilihan or a topic",
+    "cmd.unsubscribe": "Stop following",
+    "cmd.settings": "Settings",
+    "cmd.stop": "Stop every subscription",
+    "cmd.help": "Help",
+}
