@@ -1,0 +1,98 @@
+"""Smooth pacing of sends: one slot every 1/rate s overall, and a gap per chat.
+
+Hand-written because PTB's AIORateLimiter is a token bucket (about twice the rate gets through
+in the first second) that pauses every request on one 429; the ledger needs per-chat deferral.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from time import monotonic
+
+# Telegram's free limit; more needs allow_paid_broadcast (Telegram Stars).
+FREE_RATE = 30.0
+PAID_RATE = 1000.0
+# Gaps a little over 1 s and 3 s (20 a minute): event-loop jitter must not squeeze two sends
+# into Telegram's window.
+PRIVATE_GAP = 1.05
+GROUP_GAP = 3.05
+# Never more than `rate` sends inside any window this long (a guard against late wake-ups).
+WINDOW = 1.02
+
+
+def effective_rate(send_rate: float, paid: bool) -> float:
+    """The overall rate to pace at: SEND_RATE, capped at 30/s unless paid broadcast is on."""
+    return min(send_rate, PAID_RATE if paid else FREE_RATE)
+
+
+def chat_gap(chat_type: str) -> float:
+    """Seconds between two messages to one chat of this type."""
+    return PRIVATE_GAP if chat_type == "private" else GROUP_GAP
+
+
+class Pacer:
+    """Hands out send slots evenly in time and tracks when each chat may be sent to again."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self._clock = clock
+        self._sleep = sleep
+        self._next = 0.0
+        self._recent: deque[float] = deque()
+        self._capacity = max(1, int(rate))
+        self._chat_ready: dict[int, float] = {}
+        self._paused_until = 0.0
+
+    async def slot(self) -> None:
+        """Wait for the next overall send slot; slots never accumulate while idle."""
+        now = self._clock()
+        at = max(self._next, now, self._paused_until)
+        if len(self._recent) >= self._capacity:
+            at = max(at, self._recent[-self._capacity] + WINDOW)
+        self._next = at + self.interval
+        self._recent.append(at)
+        while len(self._recent) > self._capacity:
+            self._recent.popleft()
+        if at > now:
+            await self._sleep(at - now)
+
+    def ready_at(self, chat_key: int) -> float:
+        """When a chat may next be sent to (monotonic seconds)."""
+        return self._chat_ready.get(chat_key, 0.0)
+
+    def now(self) -> float:
+        """The pacer's clock."""
+        return self._clock()
+
+    def note_sent(self, chat_key: int, chat_type: str) -> None:
+        """Remember a send to a chat so its next one waits the chat's gap."""
+        self._chat_ready[chat_key] = max(
+            self._chat_ready.get(chat_key, 0.0), self._clock() + chat_gap(chat_type)
+        )
+        if len(self._chat_ready) > 50_000:
+            self._forget_past()
+
+    def defer_chat(self, chat_key: int, seconds: float) -> None:
+        """Hold a chat back for `seconds` (flood control for that chat)."""
+        until = self._clock() + seconds
+        self._chat_ready[chat_key] = max(self._chat_ready.get(chat_key, 0.0), until)
+
+    def pause_all(self, seconds: float) -> None:
+        """Hold every send back for `seconds` (flood control for the whole bot)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    def _forget_past(self) -> None:
+        # Chats whose gap has passed need no entry: keeps memory flat on 100k-chat broadcasts.
+        now = self._clock()
+        self._chat_ready = {k: v for k, v in self._chat_ready.items() if v > now}

@@ -1,0 +1,191 @@
+"""The ledger and outbox on SQLite and PostgreSQL: one row per owed message, claimed once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery import outbox
+from storage import ledger
+from storage.models import Broadcast, Chat, Delivery, DigestItem
+from tests.delivery.factory import NOW, add_chats, add_story, subscribe
+
+
+async def delivery_count(sessions: async_sessionmaker[AsyncSession], **where: object) -> int:
+    async with sessions() as s:
+        query = select(func.count()).select_from(Delivery)
+        for key, value in where.items():
+            query = query.where(getattr(Delivery, key) == value)
+        return int((await s.execute(query)).scalar_one())
+
+
+async def test_pushes_match_topics_and_keywords_once_per_chat_and_story(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 6)
+        await subscribe(s, 1, "topic", "ekonomi")
+        await subscribe(s, 1, "keyword", "rupiah")  # both match: still one push
+        await subscribe(s, 2, "keyword", "Rupiah")
+        await subscribe(s, 3, "topic", "olahraga")  # does not match
+        await subscribe(s, 4, "topic", "ekonomi")
+        await subscribe(s, 5, "topic", "ekonomi")
+        await subscribe(s, 6, "keyword", "rupi")  # not a whole word
+        await s.execute(update(Chat).where(Chat.id == 4).values(active=False))
+        await s.execute(update(Chat).where(Chat.id == 5).values(push_enabled=False))
+        story = await add_story(s, "Rupiah menguat pagi ini", ["ekonomi"])
+    async with sessions.begin() as s:
+        assert await outbox.enqueue_pushes(s, [story], NOW) == 2
+    async with sessions.begin() as s:
+        assert await outbox.enqueue_pushes(s, [story], NOW) == 0
+        rows = (await s.scalars(select(Delivery).order_by(Delivery.chat_pk))).all()
+        assert [(r.chat_pk, r.kind, r.story_id, r.status) for r in rows] == [
+            (1, "push", story, "pending"),
+            (2, "push", story, "pending"),
+        ]
+
+
+async def test_quiet_hours_owe_no_push(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as s:
+        # NOW is 10:00 in Jakarta: chat 1 is quiet 09:00–11:00, chat 2 22:00–06:00, chat 3 in
+        # Jayapura (12:00 there) is quiet 11:30–13:00.
+        await add_chats(s, 1, start=1, quiet_start=9 * 60, quiet_end=11 * 60)
+        await add_chats(s, 1, start=2, quiet_start=22 * 60, quiet_end=6 * 60)
+        await add_chats(
+            s, 1, start=3, quiet_start=11 * 60 + 30, quiet_end=13 * 60, timezone="Asia/Jayapura"
+        )
+        for pk in (1, 2, 3):
+            await subscribe(s, pk, "topic", "nasional")
+        story = await add_story(s, "Sidang kabinet", ["nasional"])
+        assert await outbox.enqueue_pushes(s, [story], NOW) == 1
+        assert (await s.scalars(select(Delivery.chat_pk))).all() == [2]
+
+
+def test_quiet_hours_wrap_past_midnight() -> None:
+    tz = outbox.DEFAULT_TZ
+    late = NOW.replace(hour=16)  # 23:00 WIB
+    assert outbox.in_quiet_hours(late, 22 * 60, 6 * 60, tz)
+    assert not outbox.in_quiet_hours(NOW, 22 * 60, 6 * 60, tz)
+    assert not outbox.in_quiet_hours(NOW, None, None, tz)
+
+
+async def test_concurrent_enqueuers_and_claimers_never_double_a_row(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 300)
+        for pk in range(1, 301):
+            await subscribe(s, pk, "topic", "nasional")
+        stories = [await add_story(s, f"Berita {i}", ["nasional"]) for i in range(3)]
+
+    async def enqueue() -> int:
+        async with sessions.begin() as s:
+            return await outbox.enqueue_pushes(s, stories, NOW)
+
+    added = await asyncio.gather(enqueue(), enqueue())
+    assert sum(added) == 900
+    assert await delivery_count(sessions) == 900
+
+    async def claimer() -> list[int]:
+        got: list[int] = []
+        while True:
+            async with sessions.begin() as s:
+                batch = await ledger.claim(s, NOW, 37)
+            if not batch:
+                return got
+            got += [c.id for c in batch]
+            await asyncio.sleep(0)
+
+    first, second = await asyncio.gather(claimer(), claimer())
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == 900
+    assert await delivery_count(sessions, status="sending") == 900
+
+
+async def test_claim_respects_not_before_and_recover_returns_sending_rows(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 2)
+        story = await add_story(s, "Gempa", ["nasional"])
+        later = ledger.owed_row(2, "push", NOW + timedelta(hours=9), story_id=story)
+        await ledger.enqueue(s, [ledger.owed_row(1, "push", NOW, story_id=story), later])
+    async with sessions.begin() as s:
+        claimed = await ledger.claim(s, NOW, 10)
+        assert [(c.chat_pk, c.attempts) for c in claimed] == [(1, 1)]
+    async with sessions.begin() as s:
+        assert await ledger.claim(s, NOW, 10) == []
+        assert await ledger.recover(s) == 1
+    async with sessions.begin() as s:
+        claimed = await ledger.claim(s, NOW, 10)
+        assert [(c.chat_pk, c.attempts) for c in claimed] == [(1, 2)]
+        await ledger.mark_sent(s, claimed[0].id, 555, NOW)
+    async with sessions.begin() as s:
+        assert await ledger.recover(s) == 0
+        assert await ledger.counts(s) == {"sent": 1, "pending": 1}
+        sent = (await s.scalars(select(Delivery).where(Delivery.status == "sent"))).one()
+        assert (sent.telegram_message_id, sent.sent_at) == (555, NOW)
+
+
+async def test_digest_is_owed_once_and_remembers_its_stories(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 1)
+        ids = [await add_story(s, f"S{i}", []) for i in range(3)]
+        assert await outbox.enqueue_digest(s, 1, "2026-11-25T07:00", ids, "2026-11-25", NOW)
+    async with sessions.begin() as s:
+        again = await outbox.enqueue_digest(s, 1, "2026-11-25T07:00", ids, "2026-11-25", NOW)
+        assert not again
+        row = (await s.scalars(select(Delivery))).one()
+        assert (row.kind, row.story_ids) == ("digest", ids)
+        items = (await s.scalars(select(DigestItem.story_id).order_by(DigestItem.story_id))).all()
+        assert list(items) == ids
+
+
+async def test_broadcast_enqueued_in_pages_by_cursor_even_by_two_feeders(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 2500)
+        await s.execute(update(Chat).where(Chat.id == 7).values(active=False))
+        b = await outbox.create_broadcast(s, 1, NOW, text="<b>Halo</b>")
+        assert await outbox.start_broadcast(s, b.id) == 2499
+
+    async def feeder() -> int:
+        total = 0
+        while True:
+            async with sessions.begin() as s:
+                n = await outbox.enqueue_broadcast_page(s, b.id, NOW, limit=400)
+            if not n:
+                return total
+            total += n
+
+    await asyncio.gather(feeder(), feeder())
+    assert await delivery_count(sessions, broadcast_id=b.id) == 2499
+    async with sessions.begin() as s:
+        assert (await s.get_one(Broadcast, b.id)).cursor == 2500
+        assert not await outbox.finish_if_done(s, b.id, NOW)
+        claimed = await ledger.claim(s, NOW, 10)
+        for c in claimed:
+            await ledger.mark_sent(s, c.id, 1, NOW)
+        assert await outbox.cancel_broadcast(s, b.id, NOW) == 2489
+        assert await outbox.running_broadcasts(s) == []
+        assert await ledger.counts(s, broadcast_id=b.id) == {"sent": 10, "cancelled": 2489}
+
+
+async def test_finished_broadcast_is_marked_done(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 3)
+        b = await outbox.create_broadcast(s, 1, NOW, source=(42, 7))
+        await outbox.start_broadcast(s, b.id)
+        assert await outbox.enqueue_broadcast_page(s, b.id, NOW) == 3
+        for c in await ledger.claim(s, NOW, 10):
+            await ledger.mark_sent(s, c.id, 1, NOW)
+        assert await outbox.finish_if_done(s, b.id, NOW)
+        assert (await s.get_one(Broadcast, b.id)).status == "done"

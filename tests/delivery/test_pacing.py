@@ -1,0 +1,61 @@
+"""Smooth pacing on a fake clock: even slots, no burst after idling, per-chat gaps."""
+
+from __future__ import annotations
+
+from bot.delivery.pacing import Pacer, chat_gap, effective_rate
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def test_slots_are_even_and_never_exceed_the_rate_in_any_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(30, clock=clock, sleep=clock.sleep)
+    times = []
+    for _ in range(300):
+        await pacer.slot()
+        times.append(clock.now)
+    gaps = {round(b - a, 6) for a, b in zip(times, times[1:], strict=False)}
+    assert max(gaps) - min(gaps) < 0.02
+    for i in range(len(times) - 30):
+        assert times[i + 30] - times[i] >= 1.0  # 31 sends never fit in one second
+
+
+async def test_idle_time_gives_no_burst() -> None:
+    clock = FakeClock()
+    pacer = Pacer(10, clock=clock, sleep=clock.sleep)
+    await pacer.slot()
+    clock.now += 60  # a quiet minute
+    start = clock.now
+    for _ in range(5):
+        await pacer.slot()
+    assert clock.now - start >= 0.399
+
+
+async def test_chat_gaps_and_deferral() -> None:
+    clock = FakeClock()
+    pacer = Pacer(30, clock=clock, sleep=clock.sleep)
+    pacer.note_sent(1, "private")
+    pacer.note_sent(2, "group")
+    assert pacer.ready_at(1) == clock.now + chat_gap("private") >= clock.now + 1
+    assert pacer.ready_at(2) >= clock.now + 3  # 20 a minute
+    pacer.defer_chat(1, 86_400)
+    assert pacer.ready_at(1) == clock.now + 86_400
+    pacer.pause_all(5)
+    before = clock.now
+    await pacer.slot()
+    assert clock.now == before + 5
+
+
+def test_rate_is_capped_unless_paid() -> None:
+    assert effective_rate(1000, paid=False) == 30
+    assert effective_rate(1000, paid=True) == 1000
+    assert effective_rate(20, paid=False) == 20
