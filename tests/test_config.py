@@ -1,0 +1,98 @@
+"""Settings are validated once, and secrets never reach a log line."""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import BUNDLED_SOURCES, load_settings
+from bot.logs import RedactSecrets, redact
+from bot.sources_file import load_sources
+
+TOKEN = "123456789:AAEhBP0av18Lp0bwGjlj23e6a_Y7n-ABCDE"
+
+
+def test_defaults_work_with_nothing_set(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch.chdir(str(tmp_path))
+    settings = load_settings()
+    assert settings.database_url == "sqlite+aiosqlite:///newsbot.db"
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.bot_token is None and settings.admin_ids == frozenset()
+    assert settings.sources_file == BUNDLED_SOURCES
+    assert settings.pilihan_times == (time(7), time(12), time(19))
+    assert str(settings.tz) == "Asia/Jakarta"
+
+
+def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "12, 34 56")
+    monkeypatch.setenv("PILIHAN_TIMES", "19:30,6:05")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "")
+    settings = load_settings()
+    assert settings.admin_ids == frozenset({12, 34, 56})
+    assert settings.pilihan_times == (time(6, 5), time(19, 30))
+    assert settings.telegram_api_url == "http://127.0.0.1:8081"
+    assert settings.webhook_url is None
+    assert settings.secrets() == [TOKEN]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("ADMIN_IDS", "12,abc", "comma-separated"),
+        ("PILIHAN_TIMES", "25:00", "not a time"),
+        ("TIMEZONE", "Mars/Base", "unknown time zone"),
+        ("BOT_TOKEN", "not a token", "does not look like a token"),
+        ("SEND_RATE", "0", "greater than 0"),
+    ],
+)
+def test_bad_values_are_refused_with_a_clear_reason(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as info:
+        load_settings()
+    assert words in str(info.value)
+
+
+def test_token_never_appears_in_a_log_record(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.redact")
+    logger.addFilter(RedactSecrets([TOKEN, "hunter22-secret"]))
+    with caplog.at_level(logging.INFO, logger="test.redact"):
+        logger.info("POST https://api.telegram.org/bot%s/sendMessage", TOKEN)
+        logger.info("webhook secret is %s", "hunter22-secret")
+        try:
+            raise RuntimeError(f"failed calling bot{TOKEN}/getMe")
+        except RuntimeError:
+            logger.exception("boom")
+    text = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    assert TOKEN not in text and "hunter22-secret" not in text
+    assert "bot***" in text
+
+
+def test_unconfigured_tokens_are_redacted_by_shape() -> None:
+    assert redact(f"https://x/bot{TOKEN}/getMe", []) == "https://x/bot***/getMe"
+
+
+def test_bundled_sources_cover_the_major_outlets() -> None:
+    names = " ".join(s.name for s in load_sources(BUNDLED_SOURCES))
+    for outlet in (
+        "Tribun",
+        "Kompas",
+        "Detik",
+        "CNN Indonesia",
+        "Antara",
+        "Tempo",
+        "Liputan6",
+        "CNBC",
+        "Okezone",
+        "Republika",
+        "Suara",
+        "Kumparan",
+    ):
+        assert outlet in names
+    assert all(s.topic for s in load_sources(BUNDLED_SOURCES))
