@@ -32,6 +32,7 @@ class Rendered:
     text: str
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     preview_url: str | None = None
+    items: int = 0  # stories a list shows (it leaves out what would pass the size limit)
 
 
 def esc(text: str) -> str:
@@ -132,7 +133,7 @@ def render_story(
     if view.articles:
         buttons.append([(cat.text(lang, "story.read_more"), view.articles[0].url)])
     preview = view.image_url or (view.articles[0].url if view.articles else None)
-    return Rendered(text=text, buttons=buttons, preview_url=preview)
+    return Rendered(text=text, buttons=buttons, preview_url=preview, items=1)
 
 
 def render_list(
@@ -162,7 +163,7 @@ def render_list(
         blocks.append(block)
         used += len(block) + 2
     text = "\n\n".join([heading, *blocks, prompt])
-    return Rendered(text=text, buttons=[], preview_url=None)
+    return Rendered(text=text, buttons=[], preview_url=None, items=len(blocks))
 
 
 def render_digest(

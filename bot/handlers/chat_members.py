@@ -1,0 +1,90 @@
+"""Keep the chats table true: first sight, added, removed, blocked, unblocked, migrated."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.handlers.common import chat_of, lang_of, reply
+from storage import chats
+
+log = logging.getLogger(__name__)
+
+_IN = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+_OUT = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+
+
+async def track_chat(update: Update, ctx: BotContext) -> None:
+    """Record every chat the bot hears from (runs before the other handlers)."""
+    if update.effective_chat is None or update.my_chat_member is not None:
+        return
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        return  # the old group is moved by on_migration, not re-created here
+    async with ctx.sessions.begin() as session:
+        await chat_of(session, update, ctx)
+
+
+async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
+    """The bot was added to, removed from, blocked or unblocked in a chat."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    chat = change.chat
+    now = ctx.now()
+    async with ctx.sessions.begin() as session:
+        row = await chat_of(session, update, ctx)
+        if new in _OUT:
+            reason = "blocked" if chat.type == ChatType.PRIVATE else "removed"
+            await chats.mark_inactive(session, chat.id, reason, now)
+            log.info("chat %s %s the bot", chat.id, reason)
+            return
+        if new not in _IN:
+            return  # restricted and the like: nothing to do
+        await chats.mark_active(session, chat.id, now)
+        if chat.type == ChatType.CHANNEL and change.from_user is not None:
+            await chats.update_chat(session, row.id, now, managed_by=change.from_user.id)
+    lang = lang_of(row)
+    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and old in _OUT:
+        await ctx.bot.send_message(chat.id, ctx.text(lang, "group.welcome"))
+    elif chat.type == ChatType.CHANNEL and old in _OUT and change.from_user is not None:
+        handle = f"@{chat.username}" if chat.username else str(chat.id)
+        text = ctx.text(lang, "channel.added", name=chat.title or handle, handle=handle)
+        try:
+            await ctx.bot.send_message(change.from_user.id, text)
+        except TelegramError as exc:
+            # The admin may never have opened a private chat with the bot.
+            log.info("could not tell %s about channel %s: %s", change.from_user.id, chat.id, exc)
+
+
+async def on_migration(update: Update, ctx: BotContext) -> None:
+    """A group became a supergroup: its chat row and subscriptions move to the new id."""
+    message = update.effective_message
+    if message is None or not message.migrate_to_chat_id:
+        return
+    async with ctx.sessions.begin() as session:
+        moved = await chats.migrate_chat(
+            session, message.chat.id, message.migrate_to_chat_id, ctx.now()
+        )
+    log.info(
+        "chat %s migrated to %s (%d rows)", message.chat.id, message.migrate_to_chat_id, moved
+    )
+
+
+async def on_error(update: object, ctx: BotContext) -> None:
+    """The one error handler: log with the update, then apologise where a reader waits."""
+    log.error("error while handling %r", update, exc_info=ctx.error)
+    if not isinstance(update, Update) or update.effective_message is None:
+        return
+    lang = "id"
+    if update.effective_user and (update.effective_user.language_code or "").startswith("en"):
+        lang = "en"
+    try:
+        await reply(update, ctx.text(lang, "error.generic"))
+    except TelegramError:
+        log.warning("could not apologise in %s", update.effective_chat)

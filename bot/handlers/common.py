@@ -1,0 +1,171 @@
+"""What every handler needs: where an update came from, its language, permission, replies."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.i18n import pick_language
+from bot.news.taxonomy import TAXONOMY, find_region, find_topic, region_topic, topic_label
+from storage import chats
+from storage.models import Chat
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an update came from: a chat and, in forums, a topic thread (0 = none)."""
+
+    chat_id: int
+    thread_id: int
+    type: str
+    title: str | None
+    username: str | None
+
+
+def place_of(update: Update) -> Place | None:
+    """The chat (and forum topic) an update belongs to."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    message = update.effective_message
+    thread = 0
+    if isinstance(message, Message) and message.is_topic_message and message.message_thread_id:
+        thread = message.message_thread_id
+    title = chat.title or chat.full_name
+    return Place(chat.id, thread, chat.type, title, chat.username)
+
+
+async def chat_of(session: AsyncSession, update: Update, ctx: BotContext) -> Chat:
+    """The stored chat of an update, created on first sight in the user's language."""
+    place = place_of(update)
+    if place is None:
+        raise ValueError("update without a chat")
+    user = update.effective_user
+    return await chats.ensure_chat(
+        session,
+        chat_id=place.chat_id,
+        thread_id=place.thread_id,
+        type=place.type,
+        title=place.title,
+        username=place.username,
+        language=pick_language(None, user.language_code if user else None),
+        now=ctx.now(),
+    )
+
+
+def chat_tz(chat: Chat, ctx: BotContext) -> tzinfo:
+    """The chat's time zone, else the bot's."""
+    return ZoneInfo(chat.timezone) if chat.timezone else ctx.settings.tz
+
+
+def pilihan_times(chat: Chat, ctx: BotContext) -> list[str]:
+    """The chat's Berita Pilihan times as HH:MM."""
+    if chat.pilihan_times:
+        return list(chat.pilihan_times)
+    return [t.strftime("%H:%M") for t in ctx.settings.pilihan_times]
+
+
+async def may_change(update: Update, ctx: BotContext) -> bool:
+    """Private chats and channel posts always; in groups only the group's admins."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    if chat.type == ChatType.CHANNEL and update.channel_post is not None:
+        return True  # only a channel's admins can post in it
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        # An anonymous admin posts as the group itself.
+        return message.sender_chat.id == chat.id
+    user = update.effective_user
+    if user is None:
+        return False
+    try:
+        member = await ctx.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as exc:
+        log.warning("admin check failed in %s: %s", chat.id, exc)
+        return False
+    return member.status in _ADMINS
+
+
+async def reply(
+    update: Update,
+    text: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+    preview: LinkPreviewOptions = NO_PREVIEW,
+) -> None:
+    """Answer in the same chat and forum topic, HTML, without a link preview unless asked."""
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_text(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        link_preview_options=preview,
+        do_quote=False,
+    )
+
+
+def resolve_topic(name: str) -> str | None:
+    """A topic string for what a reader typed: a taxonomy topic or a province."""
+    name = name.strip()
+    if not name:
+        return None
+    topic = find_topic(name)
+    if topic is not None:
+        return topic.slug
+    region = find_region(name)
+    return region_topic(region) if region else None
+
+
+def topic_names(lang: str) -> str:
+    """Every taxonomy topic's name, for help and error messages."""
+    return ", ".join(topic_label(t.slug, lang) for t in TAXONOMY)
+
+
+def raw_args(update: Update) -> str:
+    """Everything after the command word, as typed (quotes kept)."""
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def quoted(text: str) -> str | None:
+    """The keyword inside "…", “…” or «…», if the text is one quoted phrase."""
+    pairs = {'"': '"', "“": "”", "«": "»", "'": "'"}
+    if len(text) >= 2 and text[0] in pairs and text.endswith(pairs[text[0]]):
+        return " ".join(text[1:-1].split())
+    return None
+
+
+def args_of(ctx: BotContext) -> list[str]:
+    """The command's arguments (PTB's split on whitespace)."""
+    return list(ctx.args or [])
+
+
+def lang_of(chat: Chat) -> str:
+    """The chat's language."""
+    return chat.language or "id"
+
+
+def keyboard_rows(rows: list[list[Any]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of buttons."""
+    return InlineKeyboardMarkup(rows)

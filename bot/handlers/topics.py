@@ -1,0 +1,124 @@
+"""/topic: topic buttons toggled in place; one topic's newest stories with a follow button."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.formatting import esc, render_list
+from bot.handlers.common import (
+    chat_of,
+    chat_tz,
+    lang_of,
+    may_change,
+    raw_args,
+    reply,
+    resolve_topic,
+    topic_names,
+)
+from bot.news.taxonomy import TAXONOMY, is_valid_topic, topic_label
+from storage import chats
+from storage.chats import TOPIC
+from storage.stories import latest_stories
+
+TOPIC_STORIES = 5
+_PER_ROW = 2
+
+
+def topics_keyboard(followed: set[str], lang: str) -> InlineKeyboardMarkup:
+    """Every taxonomy topic as a button, ✅ on those the chat follows."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if t.slug in followed else "") + topic_label(t.slug, lang),
+            callback_data=f"t|{t.slug}",
+        )
+        for t in TAXONOMY
+    ]
+    return InlineKeyboardMarkup(
+        [buttons[i : i + _PER_ROW] for i in range(0, len(buttons), _PER_ROW)]
+    )
+
+
+def follow_keyboard(
+    ctx: BotContext, topic: str, following: bool, lang: str
+) -> InlineKeyboardMarkup:
+    """One button: follow or unfollow a topic."""
+    key = "button.unfollow_topic" if following else "button.follow_topic"
+    label = ctx.text(lang, key, topic=topic_label(topic, lang))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"tf|{topic}")]])
+
+
+async def topic_command(update: Update, ctx: BotContext) -> None:
+    """/topic shows the buttons; /topic <name> shows that topic's newest stories."""
+    name = raw_args(update)
+    async with ctx.sessions() as session:
+        chat = await chat_of(session, update, ctx)
+        followed = {v for k, v in await chats.subscriptions_of(session, chat.id) if k == TOPIC}
+        await session.commit()
+        lang = lang_of(chat)
+        if not name:
+            await reply(
+                update, ctx.text(lang, "topic.heading"), markup=topics_keyboard(followed, lang)
+            )
+            return
+        topic = resolve_topic(name)
+        if topic is None:
+            await reply(
+                update,
+                ctx.text(lang, "unknown.topic", name=esc(name), topics=topic_names(lang)),
+            )
+            return
+        views = await latest_stories(session, limit=TOPIC_STORIES, topic=topic)
+    heading = ctx.text(lang, "latest.heading_topic", topic=topic_label(topic, lang))
+    if views:
+        text = render_list(
+            views,
+            heading=heading,
+            lang=lang,
+            tz=chat_tz(chat, ctx),
+            bot_username=ctx.bot.username,
+            catalogue=ctx.state.catalogue,
+        ).text
+    else:
+        text = f"{heading}\n\n{ctx.text(lang, 'latest.empty')}"
+    await reply(update, text, markup=follow_keyboard(ctx, topic, topic in followed, lang))
+
+
+async def toggle_button(update: Update, ctx: BotContext) -> None:
+    """A tap on a topic button ("t|slug") or a follow button ("tf|slug"): toggle, edit in place."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    kind, _, topic = query.data.partition("|")
+    async with ctx.sessions.begin() as session:
+        chat = await chat_of(session, update, ctx)
+        lang = lang_of(chat)
+        if not is_valid_topic(topic):
+            await query.answer(ctx.text(lang, "error.expired"))
+            return
+        if not await may_change(update, ctx):
+            await query.answer(ctx.text(lang, "error.admin_only"), show_alert=True)
+            return
+        if not await chats.unsubscribe(session, chat.id, TOPIC, topic):
+            await chats.subscribe(session, chat.id, TOPIC, topic, ctx.now())
+        followed = {v for k, v in await chats.subscriptions_of(session, chat.id) if k == TOPIC}
+    now_following = topic in followed
+    key = "followed.topic" if now_following else "unfollowed.topic"
+    await query.answer(_plain(ctx.text(lang, key, topic=topic_label(topic, lang))))
+    markup = (
+        topics_keyboard(followed, lang)
+        if kind == "t"
+        else follow_keyboard(ctx, topic, now_following, lang)
+    )
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as exc:
+        # Two quick taps can ask for the same keyboard twice: nothing to change.
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+def _plain(text: str) -> str:
+    """Callback answers are plain text: drop the catalogue's bold tags."""
+    return text.replace("<b>", "").replace("</b>", "")

@@ -1,0 +1,319 @@
+"""A reader's commands: /start, /help, /subscribe, /unsubscribe, /stop, /latest, /pilihan."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+
+from bot.context import BotContext
+from bot.formatting import esc, render_digest, render_list
+from bot.handlers.common import (
+    args_of,
+    chat_of,
+    chat_tz,
+    lang_of,
+    may_change,
+    pilihan_times,
+    quoted,
+    raw_args,
+    reply,
+    resolve_topic,
+    topic_names,
+)
+from bot.news.taxonomy import is_valid_topic, topic_label
+from bot.pilihan import pick_pilihan
+from storage import chats
+from storage.chats import KEYWORD, PILIHAN, TOPIC
+from storage.stories import latest_stories
+
+LATEST_DEFAULT = 5
+LATEST_MAX = 20
+KEYWORD_MAX = 100
+TOPIC_PAYLOAD = "topik-"
+
+
+async def start(update: Update, ctx: BotContext) -> None:
+    """Welcome, the follow prompt and share link; deep links follow in one tap."""
+    args = args_of(ctx)
+    if len(args) > 1:
+        await _too_many(update, ctx, "/start")
+        return
+    payload = args[0] if args else ""
+    if payload == "pilihan":
+        await follow(update, ctx, PILIHAN, "")
+        return
+    if payload.startswith(TOPIC_PAYLOAD) and is_valid_topic(payload.removeprefix(TOPIC_PAYLOAD)):
+        await follow(update, ctx, TOPIC, payload.removeprefix(TOPIC_PAYLOAD))
+        return
+    async with ctx.sessions.begin() as session:
+        chat = await chat_of(session, update, ctx)
+    lang = lang_of(chat)
+    key = "start.welcome" if chat.type == ChatType.PRIVATE else "group.welcome"
+    text = f"{ctx.text(lang, key)}\n\n<b>{ctx.text(lang, 'follow.prompt')}</b>"
+    await reply(update, text, markup=start_keyboard(ctx, lang))
+
+
+def start_keyboard(ctx: BotContext, lang: str) -> InlineKeyboardMarkup:
+    """The "Ikuti" button and a share link for friends."""
+    rows = [[InlineKeyboardButton(ctx.text(lang, "button.follow"), callback_data="f|pilihan")]]
+    username = ctx.bot.username
+    if username:
+        link = f"https://t.me/{username}"
+        share = (
+            f"https://t.me/share/url?url={quote(link, safe='')}"
+            f"&text={quote(ctx.text(lang, 'share.text'), safe='')}"
+        )
+        rows.append([InlineKeyboardButton(ctx.text(lang, "button.share"), url=share)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def follow_button(update: Update, ctx: BotContext) -> None:
+    """The "Ikuti" button: follow Berita Pilihan."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await follow(update, ctx, PILIHAN, "")
+
+
+async def help_command(update: Update, ctx: BotContext) -> None:
+    """Every command, in the chat's language."""
+    async with ctx.sessions.begin() as session:
+        chat = await chat_of(session, update, ctx)
+    lang = lang_of(chat)
+    await reply(update, ctx.text(lang, "help.text", topics=topic_names(lang)))
+
+
+async def subscribe(update: Update, ctx: BotContext) -> None:
+    """Follow Berita Pilihan; with a topic or a "keyword", instant pushes for it."""
+    target = await _target(update, ctx, "/subscribe olahraga")
+    if target is not None:
+        await follow(update, ctx, *target)
+
+
+async def unsubscribe(update: Update, ctx: BotContext) -> None:
+    """Stop following Berita Pilihan, or one topic or keyword."""
+    target = await _target(update, ctx, "/unsubscribe olahraga")
+    if target is None:
+        return
+    kind, value = target
+    async with ctx.sessions.begin() as session:
+        chat = await chat_of(session, update, ctx)
+        lang = lang_of(chat)
+        if not await may_change(update, ctx):
+            await reply(update, ctx.text(lang, "error.admin_only"))
+            return
+        removed = await chats.unsubscribe(session, chat.id, kind, value)
+    what = _what(ctx, lang, kind, value)
+    if not removed:
+        await reply(update, ctx.text(lang, "not_following", what=what))
+        return
+    await reply(update, ctx.text(lang, f"unfollowed.{kind}", topic=what, keyword=what))
+
+
+async def stop(update: Update, ctx: BotContext) -> None:
+    """Unsubscribe from everything; the chat and its history stay."""
+    async with ctx.sessions.begin() as session:
+        chat = await chat_of(session, update, ctx)
+        lang = lang_of(chat)
+        if args_of(ctx):
+            await _too_many(update, ctx, "/stop", lang=lang)
+            return
+        if not await may_change(update, ctx):
+            await reply(update, ctx.text(lang, "error.admin_only"))
+            return
+        removed = await chats.unsubscribe(session, chat.id)
+    await reply(update, ctx.text(lang, "stopped" if removed else "stop.nothing"))
+
+
+async def follow(update: Update, ctx: BotContext, kind: str, value: str) -> None:
+    """Subscribe the chat (admins only in groups) and confirm."""
+    async with ctx.sessions.begin() as session:
+        chat = await chat_of(session, update, ctx)
+        lang = lang_of(chat)
+        if not await may_change(update, ctx):
+            await reply(update, ctx.text(lang, "error.admin_only"))
+            return
+        added = await chats.subscribe(session, chat.id, kind, value, ctx.now())
+    what = _what(ctx, lang, kind, value)
+    times = ", ".join(pilihan_times(chat, ctx))
+    key = f"{'followed' if added else 'already'}.{kind}"
+    await reply(update, ctx.text(lang, key, times=times, topic=what, keyword=what))
+
+
+async def _target(update: Update, ctx: BotContext, example: str) -> tuple[str, str] | None:
+    """(kind, value) a /subscribe or /unsubscribe names, or None after explaining why not."""
+    text = raw_args(update)
+    if not text:
+        return PILIHAN, ""
+    keyword = quoted(text)
+    lang = await _lang(update, ctx)
+    if keyword is not None:
+        if not 2 <= len(keyword) <= KEYWORD_MAX:
+            await reply(update, ctx.text(lang, "error.keyword", max=KEYWORD_MAX))
+            return None
+        return KEYWORD, keyword.casefold()
+    if text.casefold() in ("pilihan", "berita pilihan"):
+        return PILIHAN, ""
+    topic = resolve_topic(text)
+    if topic is not None:
+        return TOPIC, topic
+    if len(text.split()) > 3:
+        await _too_many(update, ctx, example, lang=lang)
+        return None
+    await _unknown_topic(update, ctx, text, lang)
+    return None
+
+
+async def latest(update: Update, ctx: BotContext) -> None:
+    """The newest distinct stories, optionally of one topic, with a "more" button."""
+    args = args_of(ctx)
+    lang = await _lang(update, ctx)
+    count = LATEST_DEFAULT
+    if args and _is_number(args[0]):
+        count = int(args.pop(0))
+    elif args and _is_number(args[-1]):
+        count = int(args.pop())
+    if not 1 <= count <= LATEST_MAX:
+        await reply(update, ctx.text(lang, "error.range", max=LATEST_MAX))
+        return
+    topic = None
+    if args:
+        topic = resolve_topic(" ".join(args))
+        if topic is None:
+            if len(args) > 3:
+                await _too_many(update, ctx, "/latest 5 olahraga", lang=lang)
+            else:
+                await _unknown_topic(update, ctx, " ".join(args), lang)
+            return
+    before = int(ctx.now().timestamp()) + 1
+    await send_latest_page(update, ctx, topic=topic, count=count, offset=0, before=before)
+
+
+async def more_button(update: Update, ctx: BotContext) -> None:
+    """The "more" button of /latest: the next page, as a new message."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    await query.answer()
+    try:
+        _, count, offset, before, topic = query.data.split("|", 4)
+        page = (int(count), int(offset), int(before))
+    except ValueError:
+        return
+    await query.edit_message_reply_markup(None)
+    await send_latest_page(
+        update, ctx, topic=topic or None, count=page[0], offset=page[1], before=page[2]
+    )
+
+
+async def send_latest_page(
+    update: Update, ctx: BotContext, *, topic: str | None, count: int, offset: int, before: int
+) -> None:
+    """One page of /latest: stories published before `before`, skipping `offset`."""
+    async with ctx.sessions() as session:
+        chat = await chat_of(session, update, ctx)
+        await session.commit()
+        views = await latest_stories(
+            session,
+            limit=count + 1,
+            topic=topic,
+            offset=offset,
+            before=datetime.fromtimestamp(before, UTC),
+        )
+    lang = lang_of(chat)
+    if not views:
+        await reply(update, ctx.text(lang, "latest.end" if offset else "latest.empty"))
+        return
+    heading = (
+        ctx.text(lang, "latest.heading_topic", topic=topic_label(topic, lang))
+        if topic
+        else ctx.text(lang, "latest.heading")
+    )
+    rendered = render_list(
+        views[:count],
+        heading=heading,
+        lang=lang,
+        tz=chat_tz(chat, ctx),
+        bot_username=ctx.bot.username,
+        start=offset + 1,
+        catalogue=ctx.state.catalogue,
+    )
+    markup = None
+    shown = offset + rendered.items
+    if len(views) > rendered.items:
+        data = f"m|{count}|{shown}|{before}|{topic or ''}"
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(ctx.text(lang, "button.more"), callback_data=data)]]
+        )
+    await reply(update, rendered.text, markup=markup)
+
+
+async def pilihan(update: Update, ctx: BotContext) -> None:
+    """Today's Berita Pilihan."""
+    async with ctx.sessions() as session:
+        chat = await chat_of(session, update, ctx)
+        await session.commit()
+        lang = lang_of(chat)
+        if args_of(ctx):
+            await _too_many(update, ctx, "/pilihan", lang=lang)
+            return
+        tz = chat_tz(chat, ctx)
+        views = await pick_pilihan(session, now=ctx.now(), tz=tz)
+    if not views:
+        await reply(update, ctx.text(lang, "pilihan.empty"))
+        return
+    rendered = render_digest(
+        views,
+        lang=lang,
+        tz=tz,
+        bot_username=ctx.bot.username,
+        now=ctx.now(),
+        catalogue=ctx.state.catalogue,
+    )
+    await reply(update, rendered.text)
+
+
+async def unknown_command(update: Update, ctx: BotContext) -> None:
+    """A command the bot does not know: point at /help (in groups only when addressed to us)."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    word = message.text.split(maxsplit=1)[0]
+    command, _, addressee = word.partition("@")
+    if (
+        message.chat.type != ChatType.PRIVATE
+        and addressee.casefold() != (ctx.bot.username or "").casefold()
+    ):
+        return  # another bot's command, or one for every bot: not ours to answer
+    lang = await _lang(update, ctx)
+    await reply(update, ctx.text(lang, "unknown.command", command=command))
+
+
+async def _lang(update: Update, ctx: BotContext) -> str:
+    async with ctx.sessions.begin() as session:
+        return lang_of(await chat_of(session, update, ctx))
+
+
+async def _too_many(
+    update: Update, ctx: BotContext, example: str, *, lang: str | None = None
+) -> None:
+    lang = lang or await _lang(update, ctx)
+    await reply(update, ctx.text(lang, "error.too_many", example=example))
+
+
+async def _unknown_topic(update: Update, ctx: BotContext, name: str, lang: str) -> None:
+    await reply(update, ctx.text(lang, "unknown.topic", name=esc(name), topics=topic_names(lang)))
+
+
+def _what(ctx: BotContext, lang: str, kind: str, value: str) -> str:
+    if kind == PILIHAN:
+        return ctx.text(lang, "what.pilihan")
+    if kind == TOPIC:
+        return esc(topic_label(value, lang))
+    return esc(value)
+
+
+def _is_number(text: str) -> bool:
+    return text.lstrip("-+").isdigit()
