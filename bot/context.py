@@ -1,4 +1,4 @@
-"""The typed state every handler and job reaches through `context`: settings, resources, strings."""
+"""The typed state handlers and jobs reach through `context`: settings, resources, strings."""
 
 from __future__ import annotations
 
