@@ -1,0 +1,140 @@
+"""What PTB's JobQueue runs: the ingest cycle, and Berita Pilihan for the chats that are due.
+
+Jobs only decide what is due; the ledger in the database says what was already owed, so a
+restart or an overlapping minute never owes a digest twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings, parse_clock
+from bot.context import BotApp, BotContext
+from bot.pilihan import local_day, pick_pilihan
+from storage import chats
+from storage.models import Chat, Delivery
+
+log = logging.getLogger(__name__)
+
+INGEST_EVERY = timedelta(seconds=30)
+PILIHAN_EVERY = timedelta(minutes=1)
+# A slot still counts as due this long after its time (a restart or a slow minute).
+PILIHAN_GRACE = timedelta(minutes=30)
+PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class DueDigest:
+    """A chat owed a Berita Pilihan at one slot of its local day."""
+
+    chat_pk: int
+    digest_key: str  # "2026-11-25T07:00", local to the chat
+    day: str
+    tz: tzinfo
+
+
+def due_slot(
+    now: datetime, tz: tzinfo, times: list[time], grace: timedelta = PILIHAN_GRACE
+) -> tuple[str, str] | None:
+    """(digest_key, day) of the latest slot at or before `now` within `grace`, else None."""
+    local = now.astimezone(tz)
+    for slot in sorted(times, reverse=True):
+        at = local.replace(hour=slot.hour, minute=slot.minute, second=0, microsecond=0)
+        if at <= local < at + grace:
+            return f"{at.date().isoformat()}T{slot:%H:%M}", local_day(now, tz)
+    return None
+
+
+def chat_times(chat: Chat, settings: Settings) -> list[time]:
+    """The chat's Pilihan times, else PILIHAN_TIMES."""
+    if chat.pilihan_times:
+        try:
+            return [parse_clock(t) for t in chat.pilihan_times]
+        except ValueError:
+            log.warning("chat %s has bad Pilihan times %r", chat.id, chat.pilihan_times)
+    return list(settings.pilihan_times)
+
+
+async def due_digests(
+    session: AsyncSession, settings: Settings, now: datetime, *, after_pk: int = 0
+) -> tuple[list[DueDigest], int | None]:
+    """One page of chats following Pilihan that are due and not yet owed; next cursor or None."""
+    page = await chats.chats_page(session, after_pk, PAGE, following=chats.PILIHAN)
+    if not page:
+        return [], None
+    due: list[DueDigest] = []
+    for chat in page:
+        tz = ZoneInfo(chat.timezone) if chat.timezone else settings.tz
+        slot = due_slot(now, tz, chat_times(chat, settings))
+        if slot is not None:
+            due.append(DueDigest(chat.id, slot[0], slot[1], tz))
+    if due:
+        owed = set(
+            (
+                await session.execute(
+                    select(Delivery.chat_pk, Delivery.digest_key).where(
+                        Delivery.chat_pk.in_([d.chat_pk for d in due]),
+                        Delivery.digest_key.in_({d.digest_key for d in due}),
+                    )
+                )
+            ).tuples()
+        )
+        due = [d for d in due if (d.chat_pk, d.digest_key) not in owed]
+    return due, page[-1].id
+
+
+async def enqueue_due_digests(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
+) -> int:
+    """Owe every due chat its digest (the picks leave out what it already got today)."""
+    from bot.delivery.outbox import enqueue_digest  # the delivery helper's module
+
+    owed = 0
+    cursor: int | None = 0
+    while cursor is not None:
+        async with sessions.begin() as session:
+            due, cursor = await due_digests(session, settings, now, after_pk=cursor)
+            for digest in due:
+                views = await pick_pilihan(session, now=now, tz=digest.tz, chat_pk=digest.chat_pk)
+                ids = [v.id for v in views]
+                if ids and await enqueue_digest(
+                    session, digest.chat_pk, digest.digest_key, ids, digest.day, now
+                ):
+                    owed += 1
+    return owed
+
+
+async def ingest_job(ctx: BotContext) -> None:
+    """One ingest cycle, then hand the new stories to delivery."""
+    report = await ctx.resources.ingestor.run_once()
+    if report.new_story_ids:
+        log.info("ingest: %d new stories", len(report.new_story_ids))
+        service = ctx.state.delivery
+        if service is not None:
+            await service.on_new_stories(report.new_story_ids)
+
+
+async def pilihan_job(ctx: BotContext) -> None:
+    """Owe Berita Pilihan to the chats whose slot has come."""
+    owed = await enqueue_due_digests(ctx.sessions, ctx.settings, ctx.now())
+    if owed:
+        log.info("Berita Pilihan owed to %d chats", owed)
+        service = ctx.state.delivery
+        if service is not None and hasattr(service, "kick"):
+            service.kick()
+
+
+def schedule_jobs(application: BotApp) -> None:
+    """Put the ingest and Pilihan jobs on the JobQueue (one instance of each at a time)."""
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("PTB was installed without the job-queue extra")
+    kwargs = {"max_instances": 1, "coalesce": True}
+    queue.run_repeating(ingest_job, INGEST_EVERY, first=1, name="ingest", job_kwargs=kwargs)
+    queue.run_repeating(pilihan_job, PILIHAN_EVERY, first=5, name="pilihan", job_kwargs=kwargs)
