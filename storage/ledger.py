@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_for
-from storage.models import Chat, Delivery
+from storage.models import Delivery
 
 # Rows per INSERT: 9 columns × 1000 stays far below SQLite's and asyncpg's parameter limits.
 INSERT_CHUNK = 1000
@@ -163,39 +163,6 @@ async def skip_chat(session: AsyncSession, chat_pk: int, reason: str) -> int:
         .values(status="skipped", error=reason[:1000])
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def deactivate_chat(session: AsyncSession, chat_pk: int, reason: str, now: datetime) -> None:
-    """Mark a chat inactive (blocked, kicked, not found); its history stays."""
-    await session.execute(
-        update(Chat)
-        .where(Chat.id == chat_pk)
-        .values(active=False, inactive_reason=reason[:500], updated_at=now)
-    )
-
-
-async def migrate_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> int | None:
-    """Move a group's row to its supergroup id (subscriptions follow the pk); return the pk.
-
-    Minimal stand-in for storage.chats.migrate_chat; when the new id already has a row, the old
-    row's work moves nowhere and the old chat is simply deactivated.
-    """
-    taken = await session.scalar(select(Chat.id).where(Chat.chat_id == new_chat_id).limit(1))
-    old_pk = await session.scalar(select(Chat.id).where(Chat.chat_id == old_chat_id).limit(1))
-    if taken is not None:
-        if old_pk is not None and old_pk != taken:
-            await session.execute(
-                update(Chat)
-                .where(Chat.id == old_pk)
-                .values(active=False, inactive_reason="migrated")
-            )
-        return int(taken)
-    if old_pk is None:
-        return None
-    await session.execute(
-        update(Chat).where(Chat.id == old_pk).values(chat_id=new_chat_id, type="supergroup")
-    )
-    return int(old_pk)
 
 
 async def counts(

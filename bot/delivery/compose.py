@@ -1,0 +1,154 @@
+"""Turn claimed ledger rows into messages: the chat, its language and zone, rendered content."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.formatting import Rendered, render_digest, render_story
+from storage.ledger import Claimed
+from storage.models import Broadcast, Chat, Story
+from storage.stories import StoryView, views_of
+
+T = TypeVar("T", Chat, Broadcast, Story)
+
+
+class StoryRenderer(Protocol):
+    """`bot.formatting.render_story`'s shape."""
+
+    def __call__(
+        self, view: StoryView, *, lang: str, tz: tzinfo, bot_username: str | None
+    ) -> Rendered: ...
+
+
+class DigestRenderer(Protocol):
+    """`bot.formatting.render_digest`'s shape."""
+
+    def __call__(
+        self,
+        views: Sequence[StoryView],
+        *,
+        lang: str,
+        tz: tzinfo,
+        bot_username: str | None,
+        now: datetime | None = None,
+    ) -> Rendered: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message ready to send, or the reason there is nothing to send."""
+
+    delivery_id: int
+    chat_pk: int
+    chat_id: int
+    thread_id: int
+    chat_type: str
+    attempts: int
+    rendered: Rendered | None = None
+    copy_from: tuple[int, int] | None = None  # (chat id, message id) for copyMessage
+    skip_reason: str | None = None
+
+
+def plain_text(markup: str) -> str:
+    """Strip HTML tags and decode entities: the fallback when Telegram cannot parse ours."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+class Composer:
+    """Loads what claimed rows need in a few queries and renders each chat's message."""
+
+    def __init__(
+        self,
+        *,
+        tz: tzinfo,
+        bot_username: Callable[[], str | None],
+        clock: Callable[[], datetime],
+        story_renderer: StoryRenderer = render_story,
+        digest_renderer: DigestRenderer = render_digest,
+    ) -> None:
+        self._tz = tz
+        self._bot_username = bot_username
+        self._clock = clock
+        self._render_story = story_renderer
+        self._render_digest = digest_renderer
+
+    async def compose(self, session: AsyncSession, rows: Sequence[Claimed]) -> list[Outgoing]:
+        """A message (or a skip) for every row."""
+        chats = await _by_id(session, Chat, {r.chat_pk for r in rows})
+        broadcasts = await _by_id(session, Broadcast, {r.broadcast_id for r in rows})
+        story_ids: set[int] = set()
+        for r in rows:
+            story_ids.update(r.story_ids or ([r.story_id] if r.story_id else []))
+        stories = await _by_id(session, Story, story_ids)
+        views = {v.id: v for v in await views_of(session, list(stories.values()))}
+        return [self._one(r, chats.get(r.chat_pk), broadcasts, views) for r in rows]
+
+    def _one(
+        self,
+        row: Claimed,
+        chat: Chat | None,
+        broadcasts: dict[int, Broadcast],
+        views: dict[int, StoryView],
+    ) -> Outgoing:
+        if chat is None:
+            gone = Outgoing(row.id, row.chat_pk, 0, 0, "private", row.attempts)
+            return _skip(gone, "no chat")
+        base = Outgoing(row.id, chat.id, chat.chat_id, chat.thread_id, chat.type, row.attempts)
+        if not chat.active:
+            return _skip(base, chat.inactive_reason or "chat inactive")
+        lang, tz, me = chat.language, _zone(chat.timezone, self._tz), self._bot_username()
+        if row.kind == "broadcast":
+            b = broadcasts.get(row.broadcast_id or 0)
+            if b is None or b.status not in ("running", "done"):
+                return _skip(base, "broadcast cancelled")
+            if b.source_chat_id is not None and b.source_message_id is not None:
+                return _with(base, copy_from=(b.source_chat_id, b.source_message_id))
+            return _with(base, rendered=Rendered(text=b.text or ""))
+        if row.kind == "digest":
+            picked = [views[i] for i in row.story_ids or [] if i in views]
+            if not picked:
+                return _skip(base, "stories gone")
+            rendered = self._render_digest(
+                picked, lang=lang, tz=tz, bot_username=me, now=self._clock()
+            )
+            return _with(base, rendered=rendered)
+        view = views.get(row.story_id or 0)
+        if view is None:
+            return _skip(base, "story gone")
+        return _with(base, rendered=self._render_story(view, lang=lang, tz=tz, bot_username=me))
+
+
+async def _by_id(
+    session: AsyncSession, model: type[T], ids: set[int | None] | set[int]
+) -> dict[int, T]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    found = await session.scalars(select(model).where(model.id.in_(wanted)))
+    return {item.id: item for item in found}
+
+
+def _skip(base: Outgoing, reason: str) -> Outgoing:
+    return _with(base, skip_reason=reason)
+
+
+def _with(base: Outgoing, **changes: object) -> Outgoing:
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _zone(name: str | None, default: tzinfo) -> tzinfo:
+    if not name:
+        return default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default

@@ -1,0 +1,202 @@
+"""Delivery as a service: the sender, the broadcast feeder and progress, started and stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.delivery import outbox, progress
+from bot.delivery.compose import Composer
+from bot.delivery.pacing import Pacer, effective_rate
+from bot.delivery.sender import Sender
+from bot.i18n import Catalogue, default_catalogue
+from bot.ingest import utcnow
+from bot.resources import Resources
+from storage import ledger
+from storage.models import Broadcast
+
+log = logging.getLogger(__name__)
+FEED_AHEAD = 2000  # broadcast rows kept owed ahead of the sender: the rest wait in `chats`
+TICK = 2.0
+PROGRESS_EVERY = 5.0
+
+
+def send_concurrency(rate: float) -> int:
+    """Sends in flight: enough to keep `rate` up at ~250 ms a call, and the crash bound."""
+    return max(4, min(256, math.ceil(rate / 4)))
+
+
+class DeliveryService:
+    """Owns the sender task and the broadcast loop."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        sender: Sender,
+        *,
+        catalogue: Catalogue,
+        tz: Any,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.bot = bot
+        self.sender = sender
+        self._sessions = sessions
+        self._catalogue = catalogue
+        self._tz = tz
+        self._clock = clock
+        self._tasks: list[asyncio.Task[None]] = []
+        self._kick = asyncio.Event()
+        self._last_edit: dict[int, tuple[float, int]] = {}
+
+    async def start(self) -> None:
+        """Return rows a crash left 'sending' to the queue, then start sending."""
+        async with self._sessions.begin() as session:
+            recovered = await ledger.recover(session)
+        if recovered:
+            log.info("%d deliveries in flight at the last stop are owed again", recovered)
+        self._tasks = [
+            asyncio.create_task(self.sender.run(), name="delivery-sender"),
+            asyncio.create_task(self._broadcast_loop(), name="delivery-broadcasts"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop sending; unsent rows stay owed for the next start."""
+        await self.sender.stop()
+        for task in self._tasks[1:]:
+            task.cancel()  # the broadcast loop keeps no state: its work is in the ledger
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    async def on_new_stories(self, story_ids: Sequence[int]) -> int:
+        """Owe pushes for new stories and wake the sender; return the rows added."""
+        if not story_ids:
+            return 0
+        async with self._sessions.begin() as session:
+            added = await outbox.enqueue_pushes(session, story_ids, self._clock(), tz=self._tz)
+        if added:
+            self.sender.wake()
+        return added
+
+    def kick(self) -> None:
+        """Something was enqueued or a broadcast started or was cancelled: act now."""
+        self._kick.set()
+        self.sender.wake()
+
+    async def _broadcast_loop(self) -> None:
+        while True:
+            try:
+                await self._feed_broadcasts()
+            except Exception:
+                log.exception("broadcast feeding failed; retrying")
+            self._kick.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), timeout=TICK)
+
+    async def _feed_broadcasts(self) -> None:
+        async with self._sessions() as session:
+            running = await outbox.running_broadcasts(session)
+        for broadcast_id in running:
+            fed = 0
+            async with self._sessions.begin() as session:
+                while await ledger.open_rows(session, broadcast_id) < FEED_AHEAD:
+                    page = await outbox.enqueue_broadcast_page(
+                        session, broadcast_id, self._clock()
+                    )
+                    fed += page
+                    if not page:
+                        break
+                finished = await outbox.finish_if_done(session, broadcast_id, self._clock())
+            if fed:
+                self.sender.wake()
+            await self._show_progress(broadcast_id, final=finished)
+
+    async def show_final(self, broadcast_id: int) -> None:
+        """Replace the progress message with the report (after a cancel)."""
+        await self._show_progress(broadcast_id, final=True)
+
+    async def _show_progress(self, broadcast_id: int, *, final: bool) -> None:
+        async with self._sessions() as session:
+            broadcast = await session.get(Broadcast, broadcast_id)
+            counts = await ledger.counts(session, broadcast_id=broadcast_id)
+        if broadcast is None or broadcast.progress_message_id is None:
+            return
+        chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
+        if chat_id is None:
+            return
+        now = time.monotonic()
+        sent = counts.get("sent", 0)
+        last = self._last_edit.get(broadcast_id)
+        if not final and last is not None and now - last[0] < PROGRESS_EVERY:
+            return
+        rate = (sent - last[1]) / (now - last[0]) if last and now > last[0] else 0.0
+        self._last_edit[broadcast_id] = (now, sent)
+        tally = progress.Tally.of(counts, broadcast.total, rate)
+        cat, lang = self._catalogue, "id"
+        if final:
+            text = progress.report_text(cat, lang, broadcast, tally, self._clock())
+            await progress.edit(self.bot, chat_id, message_id, text, None)
+            self._last_edit.pop(broadcast_id, None)
+            return
+        text = progress.progress_text(cat, lang, broadcast_id, tally)
+        markup = progress.cancel_keyboard(cat, lang, broadcast_id)
+        await progress.edit(self.bot, chat_id, message_id, text, markup)
+
+
+def build_service(
+    bot: Bot,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    bot_username: Callable[[], str | None],
+    composer: Composer | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> DeliveryService:
+    """Wire the pacer, composer and sender from the settings."""
+    rate = effective_rate(settings.send_rate, settings.paid_broadcast)
+    composer = composer or Composer(tz=settings.tz, bot_username=bot_username, clock=clock)
+    sender = Sender(
+        bot,
+        sessions,
+        composer,
+        Pacer(rate),
+        concurrency=send_concurrency(rate),
+        paid=settings.paid_broadcast,
+        clock=clock,
+    )
+    return DeliveryService(
+        bot, sessions, sender, catalogue=default_catalogue(), tz=settings.tz, clock=clock
+    )
+
+
+async def start_delivery(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    resources: Resources,
+    settings: Settings,
+) -> DeliveryService:
+    """Start delivering (called from the runner's post_init); `await service.stop()` after."""
+    bot = application.bot
+
+    def username() -> str | None:
+        try:
+            name: str | None = bot.username
+            return name
+        except RuntimeError:  # the Bot was not initialised (no getMe yet)
+            return None
+
+    service = build_service(bot, resources.sessions, settings, bot_username=username)
+    await service.start()
+    return service

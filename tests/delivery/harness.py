@@ -1,0 +1,97 @@
+"""A delivery service on the fake Bot API, with a clock tests can move forward."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+
+from bot.config import Settings
+from bot.delivery.service import DeliveryService, build_service
+from storage.models import Broadcast, Chat, Delivery
+from tests.bot.fakeapi import BOT_TOKEN, BOT_USERNAME, FakeBotAPI
+
+
+@dataclass
+class MovableClock:
+    """Wall-clock time plus an offset tests can add to (to make deferred rows due)."""
+
+    offset: timedelta = field(default_factory=timedelta)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+@dataclass
+class Rig:
+    """What a delivery test drives."""
+
+    api: FakeBotAPI
+    service: DeliveryService
+    clock: MovableClock
+    sessions: async_sessionmaker[AsyncSession]
+
+    async def open_rows(self) -> int:
+        async with self.sessions() as s:
+            query = select(func.count()).where(Delivery.status.in_(("pending", "sending")))
+            return int((await s.execute(query)).scalar_one())
+
+    async def settle(self, *, until_open: int = 0, within: float = 20.0) -> None:
+        """Wait until at most `until_open` rows are owed (due or not)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        # Fed first: rows appear in the same commit that moves the broadcast's cursor.
+        while await self._unfed() or await self.open_rows() > until_open or self._busy():
+            if loop.time() > deadline:
+                raise AssertionError(f"{await self.open_rows()} rows still open")
+            await asyncio.sleep(0.05)
+
+    async def broadcast_status(self, wanted: str, *, within: float = 10.0) -> str:
+        """Wait until the (only) broadcast reaches `wanted`; return its last status."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            async with self.sessions() as s:
+                status = (await s.scalars(select(Broadcast.status))).one()
+            if status == wanted or loop.time() > deadline:
+                return status
+            self.service.kick()
+            await asyncio.sleep(0.05)
+
+    async def _unfed(self) -> bool:
+        async with self.sessions() as s:
+            query = select(func.count()).where(
+                Broadcast.status == "running",
+                exists().where(Chat.id > Broadcast.cursor, Chat.active.is_(True)),
+            )
+            return bool((await s.execute(query)).scalar_one())
+
+    def _busy(self) -> bool:
+        return any(not t.done() for t in self.service.sender._tasks)
+
+
+@asynccontextmanager
+async def delivery_rig(
+    sessions: async_sessionmaker[AsyncSession], *, paid: bool = True
+) -> AsyncIterator[Rig]:
+    """A started service (fast pacing when `paid`) on a fresh fake Bot API; stopped after."""
+    api = FakeBotAPI()
+    bot = Bot(BOT_TOKEN, request=api, get_updates_request=api)
+    await bot.initialize()
+    clock = MovableClock()
+    settings = Settings(send_rate=1000 if paid else 30, paid_broadcast=paid, bot_token=None)
+    service = build_service(
+        bot, sessions, settings, bot_username=lambda: BOT_USERNAME, clock=clock
+    )
+    await service.start()
+    try:
+        yield Rig(api, service, clock, sessions)
+    finally:
+        await service.stop()
+        await bot.shutdown()
