@@ -105,7 +105,8 @@ MESSAGES: dict[str, str] = {
         "/topic — choose topics; /topic &lt;name&gt; — one topic's stories\n"
         "/pilihan — today's Berita Pilihan\n"
         "/settings — instant news, Pilihan times, quiet hours, language, time zone\n"
-        "/channel — send news to your channel\n\n"
+        "/channel — send news to your channel\n"
+        "/help — this help\n\n"
         "In groups only admins change subscriptions. Topics: {topics}."
     ),
     "cmd.start": "Start and follow Berita Pilihan",

@@ -111,7 +111,8 @@ MESSAGES: dict[str, str] = {
         "/topic — pilih topik; /topic &lt;nama&gt; — berita satu topik\n"
         "/pilihan — Berita Pilihan hari ini\n"
         "/settings — berita langsung, jam Pilihan, jam tenang, bahasa, zona waktu\n"
-        "/channel — kirim berita ke kanal Anda\n\n"
+        "/channel — kirim berita ke kanal Anda\n"
+        "/help — bantuan ini\n\n"
         "Di grup, hanya admin yang mengubah langganan. Topik: {topics}."
     ),
     "cmd.start": "Mulai dan ikuti Berita Pilihan",
