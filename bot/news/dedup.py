@@ -40,10 +40,10 @@ class DedupParams:
     shingle_size: int = 3
     min_words: int = 8  # below this a text is too short to estimate: exact matching only
     jaccard_threshold: float = 0.30
-    containment_threshold: float = 0.55
+    containment_threshold: float = 0.65
     # Containment says "the shorter text is inside the longer one"; for a handful of shingles
     # that holds for any generic phrase, so it needs this many shingles in the shorter text.
-    min_containment_shingles: int = 25
+    min_containment_shingles: int = 40
 
 
 PARAMS = DedupParams()
