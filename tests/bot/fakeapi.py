@@ -214,7 +214,10 @@ class FakeBotAPI(BaseRequest):
         handler = getattr(self, f"_m_{name}", None)
         if handler is None:
             return 404, _error_body(Failure(404, "Not Found: method not in FakeBotAPI"))
-        return 200, _ok(handler(params))
+        result = handler(params)
+        if isinstance(result, Failure):
+            return result.status, _error_body(result)
+        return 200, _ok(result)
 
     def _take_failure(self, call: Call) -> Failure | None:
         for rule in self._rules:
@@ -323,7 +326,7 @@ class FakeBotAPI(BaseRequest):
             for known, kind in self.chat_types.items():
                 if kind == "channel":
                     return {**self._chat(known), "username": chat_id[1:], **_CHAT_FULL}
-            return None
+            return chat_not_found()
         return {**self._chat(int(chat_id)), **_CHAT_FULL}
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
