@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage import chats
+from storage.models import Chat
 from tests.bot.fakeapi import BOT_ID, BOT_USERNAME, blocked
 from tests.bot.harness import BotHarness, add_story
 from tests.bot.updates import (
@@ -22,7 +23,7 @@ async def subs(bot: BotHarness, chat_id: int, thread_id: int = 0) -> list[tuple[
         return [] if row is None else await chats.subscriptions_of(s, row.id)
 
 
-async def row_of(bot: BotHarness, chat_id: int, thread_id: int = 0) -> chats.Chat:
+async def row_of(bot: BotHarness, chat_id: int, thread_id: int = 0) -> Chat:
     async with bot.resources.sessions() as s:
         row = await chats.get_chat(s, chat_id, thread_id)
     assert row is not None
