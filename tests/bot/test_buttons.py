@@ -1,0 +1,128 @@
+"""Inline buttons: topics toggled in place, follow/unfollow, settings cycling and typed."""
+
+from __future__ import annotations
+
+from storage import chats
+from storage.models import Chat
+from tests.bot.fakeapi import FakeBotAPI
+from tests.bot.harness import BotHarness, add_story
+from tests.bot.updates import GROUP_ID, USER_ID, chat
+
+
+async def row(bot: BotHarness, chat_id: int = USER_ID) -> Chat:
+    async with bot.resources.sessions() as s:
+        found = await chats.get_chat(s, chat_id)
+    assert found is not None
+    return found
+
+
+def labels(api: FakeBotAPI) -> list[str]:
+    return [b["text"] for b in api.of("editMessageReplyMarkup")[-1].buttons()]
+
+
+async def test_topic_buttons_toggle_in_place(bot: BotHarness) -> None:
+    answer = await bot.say("/topic")
+    assert len(answer.buttons()) == 18
+    assert all(len(b["callback_data"].encode()) <= 64 for b in answer.buttons())
+    await bot.feed(bot.updates.callback("t|olahraga"))
+    assert "✅ Olahraga" in labels(bot.api)
+    await bot.feed(bot.updates.callback("t|hukum"))
+    assert {"✅ Olahraga", "✅ Hukum"} <= set(labels(bot.api))
+    await bot.feed(bot.updates.callback("t|olahraga"))
+    assert "Olahraga" in labels(bot.api) and "✅ Hukum" in labels(bot.api)
+    async with bot.resources.sessions() as s:
+        assert await chats.subscriptions_of(s, (await row(bot)).id) == [("topic", "hukum")]
+    texts = [c.params.get("text") for c in bot.api.of("answerCallbackQuery")]
+    assert "✅ Berita Olahraga akan dikirim begitu terbit." in texts
+
+
+async def test_stale_or_forged_button_data_is_refused_politely(bot: BotHarness) -> None:
+    await bot.say("/topic")
+    await bot.feed(bot.updates.callback("t|tidak-ada"))
+    assert bot.api.of("answerCallbackQuery")[-1].params["text"].startswith("Tombol ini")
+    await bot.feed(bot.updates.callback("s|warna"))
+    assert bot.api.of("answerCallbackQuery")[-1].params["text"].startswith("Tombol ini")
+
+
+async def test_topic_view_follow_button(bot: BotHarness) -> None:
+    await add_story(bot.resources, "Harga beras naik", topics=("ekonomi",))
+    answer = await bot.say("/topic ekonomi")
+    assert "Harga beras naik" in answer.text
+    (button,) = answer.buttons()
+    assert button == {"text": "🔔 Ikuti Ekonomi", "callback_data": "tf|ekonomi"}
+    await bot.feed(bot.updates.callback("tf|ekonomi"))
+    assert labels(bot.api) == ["🔕 Berhenti mengikuti Ekonomi"]
+    answer = await bot.say("/topic economy")
+    assert answer.buttons()[0]["text"] == "🔕 Berhenti mengikuti Ekonomi"
+    await bot.feed(bot.updates.callback("tf|ekonomi"))
+    assert labels(bot.api) == ["🔔 Ikuti Ekonomi"]
+
+
+async def test_group_members_cannot_toggle(bot: BotHarness) -> None:
+    group = chat(GROUP_ID, "group")
+    await bot.feed(bot.updates.callback("t|olahraga", chat_data=group))
+    assert bot.api.of("answerCallbackQuery")[-1].params.get("show_alert") is True
+    assert not bot.api.of("editMessageReplyMarkup")
+
+
+async def test_settings_buttons_cycle_and_redraw(bot: BotHarness) -> None:
+    answer = await bot.say("/settings")
+    assert "Berita langsung: aktif" in answer.text and "Zona waktu: WIB" in answer.text
+    assert [b["callback_data"] for b in answer.buttons()] == [
+        "s|push",
+        "s|times",
+        "s|quiet",
+        "s|tz|WIB",
+        "s|tz|WITA",
+        "s|tz|WIT",
+        "s|lang",
+    ]
+    await bot.feed(bot.updates.callback("s|push"))
+    assert "Berita langsung: mati" in bot.api.last(USER_ID).text
+    await bot.feed(bot.updates.callback("s|times"))
+    assert "Berita Pilihan: 07:00\n" in bot.api.last(USER_ID).text
+    await bot.feed(bot.updates.callback("s|quiet"))
+    assert "Jam tenang: 22:00–06:00" in bot.api.last(USER_ID).text
+    await bot.feed(bot.updates.callback("s|tz|WITA"))
+    assert "Zona waktu: WITA" in bot.api.last(USER_ID).text
+    await bot.feed(bot.updates.callback("s|lang"))
+    edited = bot.api.last(USER_ID)
+    assert edited.method == "editMessageText" and "Settings" in edited.text
+    assert "✅ WITA" in [b["text"] for b in edited.buttons()]
+    saved = await row(bot)
+    assert (saved.push_enabled, saved.pilihan_times, saved.quiet_start, saved.quiet_end) == (
+        False,
+        ["07:00"],
+        22 * 60,
+        6 * 60,
+    )
+    assert (saved.timezone, saved.language) == ("Asia/Makassar", "en")
+    # Every later answer is in English.
+    assert "Commands" in (await bot.say("/help")).text
+
+
+async def test_settings_typed(bot: BotHarness) -> None:
+    answer = await bot.say("/settings pilihan 18:00,06:30")
+    assert "Berita Pilihan: 06:30, 18:00" in answer.text
+    answer = await bot.say("/settings tenang 23:00-05:00")
+    assert "Jam tenang: 23:00–05:00" in answer.text
+    answer = await bot.say("/settings zona wit")
+    assert "Zona waktu: WIT" in answer.text
+    answer = await bot.say("/settings tenang off")
+    assert "Jam tenang: tidak ada" in answer.text
+    assert "Terlalu banyak argumen" in (await bot.say("/settings pilihan 25:00")).text
+    answer = await bot.say("/settings bahasa en")
+    assert "Language: English" in answer.text
+    # The Pilihan time now shows in the chosen zone and confirms with the chosen times.
+    assert "06:30, 18:00" in (await bot.say("/subscribe")).text
+
+
+async def test_unchanged_edit_is_harmless(bot: BotHarness) -> None:
+    from tests.bot.fakeapi import Failure
+
+    await bot.say("/topic")
+    bot.api.fail(
+        Failure(400, "Bad Request: message is not modified"), method="editMessageReplyMarkup"
+    )
+    await bot.feed(bot.updates.callback("t|olahraga"))
+    assert "Maaf" not in bot.api.last(USER_ID).text
