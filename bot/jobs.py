@@ -75,16 +75,11 @@ async def due_digests(
         if slot is not None:
             due.append(DueDigest(chat.id, slot[0], slot[1], tz))
     if due:
-        owed = set(
-            (
-                await session.execute(
-                    select(Delivery.chat_pk, Delivery.digest_key).where(
-                        Delivery.chat_pk.in_([d.chat_pk for d in due]),
-                        Delivery.digest_key.in_({d.digest_key for d in due}),
-                    )
-                )
-            ).tuples()
+        query = select(Delivery.chat_pk, Delivery.digest_key).where(
+            Delivery.chat_pk.in_([d.chat_pk for d in due]),
+            Delivery.digest_key.in_({d.digest_key for d in due}),
         )
+        owed = {(int(r.chat_pk), str(r.digest_key)) for r in await session.execute(query)}
         due = [d for d in due if (d.chat_pk, d.digest_key) not in owed]
     return due, page[-1].id
 
