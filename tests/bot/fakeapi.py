@@ -201,6 +201,10 @@ class FakeBotAPI(BaseRequest):
         """Answer one Bot API call."""
         name = url.rstrip("/").rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        return await self.answer(name, params)
+
+    async def answer(self, name: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        """HTTP status and JSON body for one call (also used by the loopback HTTP server)."""
         call = Call(name, params)
         if name != "getUpdates":
             self.calls.append(call)

@@ -1,0 +1,112 @@
+"""`newsbot run` for real: a subprocess against the fake Bot API and a news site on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestServer
+from sqlalchemy import func, select
+
+from storage.db import create_engine
+from storage.models import Article, Chat
+from tests.bot.fakeapi import BOT_TOKEN, FakeBotAPI
+from tests.bot.fakeapi_http import bot_api_app
+from tests.bot.updates import USER_ID, Updates
+from tests.ingest.site import NewsSite
+
+
+@pytest.fixture
+async def site_url() -> AsyncIterator[str]:
+    site = NewsSite()
+    server = TestServer(site.app(), host="127.0.0.1")
+    await server.start_server()
+    site.base = str(server.make_url("")).rstrip("/")
+    yield site.base
+    await server.close()
+
+
+async def wait_for(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        assert loop.time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.1)
+
+
+async def test_run_serves_updates_ingests_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, site_url: str
+) -> None:
+    api = FakeBotAPI()
+    api.push_update(Updates().private("/start"))
+    server = TestServer(bot_api_app(api), host="127.0.0.1")
+    await server.start_server()
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[sources]]\nname = "Tribun"\nurl = "{site_url}/a.xml"\n', "utf-8")
+    database = tmp_path / "run.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))} | {
+        "BOT_TOKEN": BOT_TOKEN,
+        "TELEGRAM_API_URL": str(server.make_url("")).rstrip("/"),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "SOURCES_FILE": str(sources),
+        "FETCH_PAGES": "false",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await wait_for(lambda: len(api.of("setMyCommands")) == 2, "the command menu")
+        await wait_for(lambda: bool(api.sent(USER_ID)), "the answer to /start")
+        engine = create_engine(f"sqlite+aiosqlite:///{database}")
+        try:
+            for _ in range(300):
+                async with engine.connect() as conn:
+                    articles = (await conn.execute(select(func.count(Article.id)))).scalar_one()
+                if articles:
+                    break
+                await asyncio.sleep(0.1)
+            async with engine.connect() as conn:
+                chat_ids = (await conn.execute(select(Chat.chat_id))).scalars().all()
+        finally:
+            await engine.dispose()
+        assert articles > 0, "the ingest job did not run"
+        assert USER_ID in chat_ids
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await server.close()
+    log = err.decode()
+    assert proc.returncode == 0, log
+    assert "stopped cleanly" in log
+    assert "Traceback" not in log
+    english = api.of("setMyCommands")[1].params
+    assert english["language_code"] == "en"
+    assert "Halo" in api.sent(USER_ID)[0].text
+    assert BOT_TOKEN not in log  # the token never reaches the log
+
+
+async def test_run_without_a_token_explains(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 2
+    assert "BOT_TOKEN is not set" in err.decode()
