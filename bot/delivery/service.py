@@ -8,8 +8,8 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
@@ -21,15 +21,21 @@ from bot.delivery.compose import Composer
 from bot.delivery.pacing import Pacer, effective_rate
 from bot.delivery.sender import Sender
 from bot.i18n import Catalogue, default_catalogue
-from bot.ingest import utcnow
-from bot.resources import Resources
 from storage import ledger
 from storage.models import Broadcast
+
+if TYPE_CHECKING:  # the ingest pipeline is heavy to import; delivery needs only the sessions
+    from bot.resources import Resources
 
 log = logging.getLogger(__name__)
 FEED_AHEAD = 2000  # broadcast rows kept owed ahead of the sender: the rest wait in `chats`
 TICK = 2.0
 PROGRESS_EVERY = 5.0
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
 
 
 def send_concurrency(rate: float) -> int:

@@ -1,0 +1,162 @@
+"""A loopback Bot API over HTTP that records every message and can enforce Telegram's limits.
+
+Serves `/bot<token>/<method>` for getMe, sendMessage, copyMessage and editMessageText. With
+limits on, it answers 429 with `retry_after` past 30 messages in any second overall, 1 a second
+per private chat, or 20 a minute per group, as Telegram does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT = {"id": 7000001, "is_bot": True, "first_name": "Berita", "username": "berita_bench_bot"}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Telegram's sending limits."""
+
+    overall_per_second: int = 30
+    private_gap: float = 1.0
+    group_per_minute: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One message the farm accepted."""
+
+    chat_id: int
+    method: str
+    text: str
+    at: float  # monotonic seconds
+
+
+@dataclass
+class TelegramFarm:
+    """Start with `await farm.start()` (it returns the API base URL), stop with `close()`."""
+
+    limits: Limits | None = None
+    latency: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    too_many: int = 0
+    _recent: deque[float] = field(default_factory=deque)
+    _private_last: dict[int, float] = field(default_factory=dict)
+    _group_recent: dict[int, deque[float]] = field(default_factory=dict)
+    _runner: web.AppRunner | None = None
+    _next_id: int = 1
+
+    async def start(self) -> str:
+        """Serve on 127.0.0.1 on a free port; return the URL to use as TELEGRAM_API_URL."""
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}"
+
+    async def close(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def per_chat(self) -> dict[int, int]:
+        """Messages accepted per chat."""
+        counts: dict[int, int] = {}
+        for r in self.received:
+            counts[r.chat_id] = counts.get(r.chat_id, 0) + 1
+        return counts
+
+    def worst_second(self) -> int:
+        """The most messages accepted inside any one-second window."""
+        times = sorted(r.at for r in self.received)
+        worst, start = 0, 0
+        for end, t in enumerate(times):
+            while t - times[start] >= 1.0:
+                start += 1
+            worst = max(worst, end - start + 1)
+        return worst
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await _params(request)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if method == "getMe":
+            return _ok(BOT)
+        if method not in ("sendMessage", "copyMessage", "editMessageText"):
+            return _ok(True)
+        chat_id = int(params.get("chat_id", 0))
+        now = time.monotonic()
+        if method != "editMessageText" and self.limits is not None:
+            wait = self._over_limit(chat_id, now)
+            if wait:
+                self.too_many += 1
+                return _error(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        self._next_id += 1
+        text = str(params.get("text", ""))
+        if method != "editMessageText":
+            self.received.append(Received(chat_id, method, text, now))
+        if method == "copyMessage":
+            return _ok({"message_id": self._next_id})
+        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        if chat_id < 0:
+            chat["title"] = "Group"
+        else:
+            chat["first_name"] = "Reader"
+        message = {"message_id": self._next_id, "date": int(time.time()), "chat": chat}
+        return _ok({**message, "text": text, "from": BOT})
+
+    def _over_limit(self, chat_id: int, now: float) -> int:
+        limits = self.limits
+        assert limits is not None
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= limits.overall_per_second:
+            return 1
+        if chat_id > 0:
+            last = self._private_last.get(chat_id)
+            if last is not None and now - last < limits.private_gap:
+                return 1
+            self._private_last[chat_id] = now
+        else:
+            recent = self._group_recent.setdefault(chat_id, deque())
+            while recent and now - recent[0] >= 60.0:
+                recent.popleft()
+            if len(recent) >= limits.group_per_minute:
+                return max(1, int(60 - (now - recent[0])) + 1)
+            recent.append(now)
+        self._recent.append(now)
+        return 0
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        body = await request.json()
+        return dict(body) if isinstance(body, dict) else {}
+    form = await request.post()
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        params[key] = value if isinstance(value, str) else str(value)
+    return params
+
+
+def _ok(result: Any) -> web.Response:
+    return web.Response(
+        text=json.dumps({"ok": True, "result": result}), content_type="application/json"
+    )
+
+
+def _error(status: int, description: str, **parameters: Any) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.Response(status=status, text=json.dumps(body), content_type="application/json")
