@@ -123,6 +123,7 @@ class FakeBotAPI(BaseRequest):
     _rules: list[_Rule] = field(default_factory=list)
     _next_message_id: int = 100
     _next_update_id: int = 1
+    _called: asyncio.Event = field(default_factory=asyncio.Event)
 
     # -- what tests arrange -------------------------------------------------------------
     def fail(
@@ -172,6 +173,16 @@ class FakeBotAPI(BaseRequest):
                 return call
         raise AssertionError(f"nothing was sent to {chat_id}")
 
+    async def wait_until(self, check: Callable[[], bool], what: str, seconds: float = 60) -> None:
+        """Wait until the recorded calls satisfy `check` (for code running on its own)."""
+        try:
+            async with asyncio.timeout(seconds):
+                while not check():
+                    self._called.clear()
+                    await self._called.wait()
+        except TimeoutError:
+            raise AssertionError(f"timed out waiting for {what}") from None
+
     def clear(self) -> None:
         """Forget the calls recorded so far."""
         self.calls.clear()
@@ -208,6 +219,7 @@ class FakeBotAPI(BaseRequest):
         call = Call(name, params)
         if name != "getUpdates":
             self.calls.append(call)
+            self._called.set()
         failure = self._take_failure(call)
         if failure is None:
             failure = _validate(call)

@@ -6,7 +6,7 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -29,14 +29,6 @@ async def site_url() -> AsyncIterator[str]:
     site.base = str(server.make_url("")).rstrip("/")
     yield site.base
     await server.close()
-
-
-async def wait_for(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        assert loop.time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.1)
 
 
 async def test_run_serves_updates_ingests_and_stops_cleanly_on_sigterm(
@@ -67,8 +59,8 @@ async def test_run_serves_updates_ingests_and_stops_cleanly_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        await wait_for(lambda: len(api.of("setMyCommands")) == 2, "the command menu")
-        await wait_for(lambda: bool(api.sent(USER_ID)), "the answer to /start")
+        await api.wait_until(lambda: len(api.of("setMyCommands")) == 2, "the command menu")
+        await api.wait_until(lambda: bool(api.sent(USER_ID)), "the answer to /start")
         engine = create_engine(f"sqlite+aiosqlite:///{database}")
         try:
             for _ in range(300):
