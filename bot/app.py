@@ -102,7 +102,11 @@ def register_handlers(application: BotApp) -> None:
     application.add_handler(CallbackQueryHandler(user.more_button, pattern=r"^m\|"))
     application.add_handler(CallbackQueryHandler(topics.toggle_button, pattern=r"^tf?\|"))
     application.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^s\|"))
+    application.add_handler(CallbackQueryHandler(user.stale_button))
     application.add_handler(MessageHandler(filters.COMMAND & messages, user.unknown_command))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & messages, user.plain_text)
+    )
     application.add_error_handler(chat_members.on_error)
 
 

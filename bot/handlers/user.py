@@ -291,6 +291,17 @@ async def unknown_command(update: Update, ctx: BotContext) -> None:
     await reply(update, ctx.text(lang, "unknown.command", command=command))
 
 
+async def stale_button(update: Update, ctx: BotContext) -> None:
+    """A button from an older version of the bot, or forged data: say so, stop the spinner."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(ctx.text(await _lang(update, ctx), "error.expired"))
+
+
+async def plain_text(update: Update, ctx: BotContext) -> None:
+    """Text that is not a command, in a private chat: point at the commands."""
+    await reply(update, ctx.text(await _lang(update, ctx), "hint.text"))
+
+
 async def _lang(update: Update, ctx: BotContext) -> str:
     async with ctx.sessions.begin() as session:
         return lang_of(await chat_of(session, update, ctx))

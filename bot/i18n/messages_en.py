@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "error.keyword": ('A keyword is 2–{max} characters in quotes, e.g. /subscribe "Wang Yi".'),
     "error.admin_only": "Only this group's admins can change its subscriptions and settings.",
     "error.generic": "Sorry, something went wrong. Please try again in a moment.",
+    "hint.text": "I read commands, such as /latest or /topic sports. Send /help for all of them.",
     "error.expired": "This button has expired. Send the command again.",
     # Reading
     "latest.heading": "<b>Latest stories</b>",

@@ -47,6 +47,9 @@ MESSAGES: dict[str, str] = {
     ),
     "error.admin_only": "Hanya admin grup ini yang dapat mengubah langganan dan pengaturannya.",
     "error.generic": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
+    "hint.text": (
+        "Saya membaca perintah, misalnya /latest atau /topic olahraga. Kirim /help untuk semuanya."
+    ),
     "error.expired": "Tombol ini sudah kedaluwarsa. Kirim perintahnya sekali lagi.",
     # Reading
     "latest.heading": "<b>Berita terbaru</b>",

@@ -201,3 +201,20 @@ async def test_menu_is_set_in_both_languages(bot: BotHarness) -> None:
     assert {c["command"]: c["description"] for c in default.params["commands"]}["latest"] == (
         "Berita terbaru"
     )
+
+
+async def test_plain_text_and_stale_buttons_get_an_answer(bot: BotHarness) -> None:
+    assert "/help" in (await bot.say("halo, ada berita apa?")).text
+    await bot.feed(bot.updates.callback("x|from-an-old-version"))
+    assert bot.api.of("answerCallbackQuery")[-1].params["text"].startswith("Tombol ini")
+
+
+async def test_a_failure_while_handling_is_logged_and_apologised_for(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.bot.fakeapi import server_error
+
+    bot.api.fail(server_error(), method="sendMessage")
+    answer = await bot.say("/help")
+    assert answer.text == "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi."
+    assert "error while handling" in caplog.text and "Bad Gateway" in caplog.text
