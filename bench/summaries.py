@@ -29,6 +29,25 @@ def lead3(text: str) -> str:
     return " ".join(split_sentences(text)[:3])
 
 
+def lead_within(text: str, max_chars: int) -> str:
+    """Return the first sentences (at most three), in order, that fit within max_chars.
+
+    The same rule as the summariser: whole sentences only, a space between them; only when the
+    first sentence alone is too long is it cut at a word boundary (by summarize itself).
+    """
+    sentences = split_sentences(text)
+    chosen: list[str] = []
+    used = 0
+    for sentence in sentences[:3]:
+        used += len(sentence) + (1 if chosen else 0)
+        if used > max_chars:
+            break
+        chosen.append(sentence)
+    if not chosen and sentences:
+        return summarize(sentences[0], max_chars=max_chars, max_sentences=1)
+    return " ".join(chosen)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print ROUGE of the summariser and of LEAD-3 side by side, then one JSON line."""
     default = require_shared_data() / "summarization" / "indosum_dev.jsonl"
@@ -43,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     systems: dict[str, Callable[[str, str], str]] = {
         "lead3 raw": lambda raw, _: lead3(raw),
         "lead3 cleaned": lambda _, clean: lead3(clean),
+        f"lead3 {args.max_chars}c": lambda _, clean: lead_within(clean, args.max_chars),
         f"summarize {args.max_chars}c": lambda _, clean: summarize(
             clean, max_chars=args.max_chars
         ),
@@ -73,6 +93,17 @@ def main(argv: list[str] | None = None) -> None:
         row = [100 * r1 / count, 100 * r2 / count, 100 * rl / count, 1000 * cpu / count]
         print(f"{name:<18} {row[0]:>7.2f} {row[1]:>7.2f} {row[2]:>7.2f} {row[3]:>8.3f}")
         figures[name.replace(" ", "_")] = [round(v, 3) for v in row]
+    # The fair pairs: the same length budget on both sides.
+    budget = f"{args.max_chars}c"
+    pairs = {
+        f"summarize {budget} vs lead3 {budget}": (f"summarize {budget}", f"lead3 {budget}"),
+        "summarize 3 sent vs lead3 cleaned": ("summarize 3 sent", "lead3 cleaned"),
+    }
+    for label, (ours, theirs) in pairs.items():
+        pairs_of_sums = zip(totals[ours][:3], totals[theirs][:3], strict=True)
+        gains = [100 * (a - b) / count for a, b in pairs_of_sums]
+        print(f"{label}: R-1 {gains[0]:+.2f}, R-2 {gains[1]:+.2f}, R-L {gains[2]:+.2f}")
+        figures[f"gain {label}".replace(" ", "_")] = [round(v, 3) for v in gains]
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:
             for item in outputs:

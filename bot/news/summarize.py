@@ -3,17 +3,21 @@
 Takes text that clean_article() has already cleaned: this module does not look for boilerplate,
 it only strips stray HTML tags defensively. Hand-written because the summarisers on PyPI (sumy,
 gensim's removed summarizer) have no Indonesian tokenisation and are far over the 5 ms budget.
+Sentences are scored by a small linear model (bot.news.summary_model) trained on IndoSum's
+extractive labels; the best-scoring ones that fit the length budget are kept in article order.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from bot.news.sentences import split_sentences
+from bot.news.summary_model import MODEL, SentenceModel
 
 _BLOCK_TAG = re.compile(r"<(?:p|br|div|li|h\d|tr|blockquote)\b[^>]*>", re.I)
 
@@ -26,6 +30,8 @@ def _words(text: str) -> frozenset[str]:
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_QUOTES = "\"“”'"
 
 # Function words that say nothing about the story. Written for this module after reviewing the
 # stop-word lists in common use; news words those lists contain ("tahun", "kasus", "pukul",
@@ -42,77 +48,145 @@ _STOP = _words(
     """
 )
 
-# Position prior: news leads carry the story, so the first sentences start ahead. Weights
-# tuned by a small grid on the first 800 articles of indosum_dev.jsonl (3-sentence setting).
-_POSITION_WEIGHT = 1.0
-_POSITION_DECAY = 0.3
-_CENTRALITY_WEIGHT = 0.3
-_TITLE_WEIGHT = 0.3
+# IndoSum has no titles, so the title bonus cannot be learned there: it is set by hand, on the
+# scale of the model's log-odds, large enough to lift a sentence that repeats the headline.
+_TITLE_WEIGHT = 1.5
 _MIN_WORDS = 5
+# Only the best-scoring sentences are tried in combination: keeps selection well within budget.
+_CANDIDATES = 8
 _ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
-class _Sentence:
+class Sentence:
+    """One sentence of an article with its place in the article."""
+
     index: int
+    paragraph: int
+    in_paragraph: int
     text: str
     words: Counter[str]
 
 
 def summarize(
-    text: str, *, max_chars: int = 400, max_sentences: int = 3, title: str | None = None
+    text: str,
+    *,
+    max_chars: int = 400,
+    max_sentences: int = 3,
+    title: str | None = None,
+    model: SentenceModel = MODEL,
 ) -> str:
     """Return up to max_sentences whole sentences of clean text, in order, within max_chars."""
-    text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
-    text = _SPACES.sub(" ", html.unescape(text))
-    sentences = [
-        _Sentence(i, s, Counter(_content_words(s)))
-        for i, s in enumerate(split_sentences(text))
-        if _WORD.search(s)
-    ]
+    sentences = article_sentences(text)
     if not sentences or max_sentences < 1:
         return ""
+    scores = score_sentences(sentences, model, title)
+    chosen = select(sentences, scores, max_chars=max_chars, max_sentences=max_sentences)
+    if not chosen:
+        best = max(range(len(sentences)), key=lambda i: scores[i])
+        return _cut(sentences[best].text, max_chars)
+    return " ".join(sentences[i].text for i in chosen)
+
+
+def article_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences that contain a word, noting paragraph (line) positions."""
+    text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
+    text = _SPACES.sub(" ", html.unescape(text))
+    sentences: list[Sentence] = []
+    paragraph = 0
+    for line in text.split("\n"):
+        within = 0
+        for piece in split_sentences(line):
+            if _WORD.search(piece):
+                words = Counter(_content_words(piece))
+                sentences.append(Sentence(len(sentences), paragraph, within, piece, words))
+                within += 1
+        paragraph += 1 if within else 0
+    return sentences
+
+
+def score_sentences(
+    sentences: list[Sentence], model: SentenceModel, title: str | None = None
+) -> list[float]:
+    """Return the model's log-odds that each sentence belongs in the summary."""
+    heading = Counter(_content_words(title)) if title else Counter()
+    scores: list[float] = []
+    for sentence, row in zip(sentences, sentence_features(sentences), strict=True):
+        score = model.bias + sum(w * x for w, x in zip(model.weights, row, strict=True))
+        if heading:
+            score += _TITLE_WEIGHT * _cosine(sentence.words, heading)
+        scores.append(score)
+    return scores
+
+
+def sentence_features(sentences: list[Sentence]) -> list[tuple[float, ...]]:
+    """Return one feature row per sentence, in the order of summary_model.FEATURES."""
     document: Counter[str] = Counter()
     for sentence in sentences:
-        document.update(set(sentence.words))
-    heading = Counter(_content_words(title)) if title else Counter()
-    scores = {s.index: _score(s, document, heading) for s in sentences}
-    ranked = sorted(sentences, key=lambda s: -scores[s.index])
-    chosen: list[_Sentence] = []
-    used = 0
-    for sentence in ranked:
-        cost = len(sentence.text) + (1 if chosen else 0)
-        if used + cost <= max_chars:
-            chosen.append(sentence)
-            used += cost
-        if len(chosen) == max_sentences:
-            break
-    if not chosen:
-        return _cut(ranked[0].text, max_chars)
-    return " ".join(s.text for s in sorted(chosen, key=lambda s: s.index))
+        document.update(sentence.words.keys())
+    first = sentences[0].words if sentences else Counter()
+    count = len(sentences)
+    rows: list[tuple[float, ...]] = []
+    for s in sentences:
+        i = s.index
+        tokens = s.text.split()
+        words = len(tokens)
+        # Document frequencies of words in the other sentences: how central this sentence is.
+        rest = document - Counter(s.words.keys())
+        capitals = sum(1 for t in tokens[1:] if t[:1].isupper())
+        stripped = s.text.strip()
+        rows.append(
+            (
+                float(i == 0),
+                float(i == 1),
+                float(i == 2),
+                1 / (1 + i),
+                min(i, 30) / 30,
+                i / count,
+                float(s.paragraph == 0),
+                1 / (1 + s.paragraph),
+                float(s.in_paragraph == 0),
+                1 / (1 + s.in_paragraph),
+                math.log1p(words),
+                float(words < _MIN_WORDS),
+                _cosine(s.words, rest),
+                _cosine(s.words, first),
+                len(_DIGIT.findall(s.text)) / max(len(s.text), 1),
+                float(any(q in s.text for q in _QUOTES)),
+                float(stripped[:1] in _QUOTES),
+                float(stripped.endswith("?")),
+                capitals / max(words - 1, 1),
+                math.log(count),
+            )
+        )
+    return rows
+
+
+def select(
+    sentences: list[Sentence], scores: list[float], *, max_chars: int, max_sentences: int
+) -> list[int]:
+    """Return, in order, the indices of the sentences within max_chars worth most in summary.
+
+    Every set of up to max_sentences among the best-scoring candidates is tried; the one with
+    the largest sum of P(in summary) x length wins: the expected amount of summary text, which
+    fills the budget with likely sentences instead of stopping at one short sure one.
+    """
+    top = sorted(range(len(sentences)), key=lambda i: -scores[i])[:_CANDIDATES]
+    worth = {i: len(sentences[i].text) / (1 + math.exp(min(-scores[i], 50.0))) for i in top}
+    best: tuple[int, ...] = ()
+    best_worth = 0.0
+    for size in range(1, min(max_sentences, len(top)) + 1):
+        for group in itertools.combinations(top, size):
+            cost = sum(len(sentences[i].text) for i in group) + size - 1
+            value = sum(worth[i] for i in group)
+            if cost <= max_chars and value > best_worth:
+                best, best_worth = group, value
+    return sorted(best)
 
 
 def _content_words(text: str) -> list[str]:
     """Return the lower-cased words of text without stop words and bare numbers."""
     return [w for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()]
-
-
-def _score(sentence: _Sentence, document: Counter[str], heading: Counter[str]) -> float:
-    """Score a sentence by position, overlap with the rest of the article and the title."""
-    position = _POSITION_WEIGHT / math.pow(1 + sentence.index, _POSITION_DECAY)
-    # Document frequencies of words in the other sentences: how central this sentence is.
-    rest = document - Counter(set(sentence.words))
-    centrality = _cosine(sentence.words, rest)
-    score = position + _CENTRALITY_WEIGHT * centrality
-    score += _TITLE_WEIGHT * _cosine(sentence.words, heading)
-    stripped = sentence.text.strip()
-    if len(stripped.split()) < _MIN_WORDS:
-        score -= 0.5  # fragments and sub-headings
-    if stripped.endswith("?"):
-        score -= 0.4  # questions tease rather than tell
-    if stripped[:1] in "\"“'" and stripped[-1:] in "\"”'":
-        score -= 0.3  # a bare quotation without who said it
-    return score
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from bench.train_summarizer import fit
 from bot.news.boilerplate import clean_article
 from bot.news.sentences import split_sentences
-from bot.news.summarize import summarize
+from bot.news.summarize import article_sentences, select, sentence_features, summarize
+from bot.news.summary_model import FEATURES, MODEL, SentenceModel
 
 ARTICLE = (
     "Pemerintah Kota Surabaya menaikkan anggaran perbaikan jalan tahun ini jadi Rp 1,5 triliun.\n"
@@ -106,3 +109,52 @@ def test_summary_sentences_come_from_text(limit: int) -> None:
     summary = summarize(ARTICLE, max_chars=limit)
     for sentence in _sentences_of(summary):
         assert sentence.rstrip() in ARTICLE
+
+
+def test_model_has_one_weight_per_feature() -> None:
+    sentences = article_sentences(ARTICLE)
+    rows = sentence_features(sentences)
+    assert len(MODEL.weights) == len(FEATURES)
+    assert all(len(row) == len(FEATURES) for row in rows)
+
+
+def test_paragraph_positions() -> None:
+    text = "Satu dua tiga empat lima. Enam tujuh delapan.\n\nSembilan sepuluh sebelas dua belas."
+    sentences = article_sentences(text)
+    assert [(s.index, s.paragraph, s.in_paragraph) for s in sentences] == [
+        (0, 0, 0),
+        (1, 0, 1),
+        (2, 1, 0),
+    ]
+
+
+def test_summarize_follows_the_given_model() -> None:
+    question = FEATURES.index("ends with a question mark")
+    weights = tuple(5.0 if k == question else 0.0 for k in range(len(FEATURES)))
+    summary = summarize(ARTICLE, max_sentences=1, model=SentenceModel(weights, -2.0))
+    assert summary == "Apa dampaknya bagi warga?"
+
+
+def test_select_fills_the_budget_with_likely_text() -> None:
+    sentences = article_sentences(
+        "Pendek sekali ini.\n"
+        "Kalimat kedua ini jauh lebih panjang dan berisi banyak fakta penting.\n"
+        "Kalimat ketiga juga panjang dan berisi fakta yang hampir sama penting."
+    )
+    # Greedy by score would take the short sure sentence and then have no room for another.
+    scores = [3.0, 1.0, 0.9]
+    budget = len(sentences[1].text) + len(sentences[2].text) + 1
+    assert select(sentences, scores, max_chars=budget, max_sentences=3) == [1, 2]
+    assert select(sentences, scores, max_chars=budget + 19, max_sentences=3) == [0, 1, 2]
+    assert select(sentences, scores, max_chars=10, max_sentences=3) == []
+
+
+def test_fit_recovers_raw_feature_weights() -> None:
+    rng = np.random.default_rng(1)
+    features = np.column_stack([rng.normal(5.0, 2.0, 4000), rng.uniform(0, 1, 4000)])
+    logits = 1.5 * features[:, 0] - 3.0 * features[:, 1] - 6.0
+    labels = (rng.uniform(0, 1, 4000) < 1 / (1 + np.exp(-logits))).astype(np.float64)
+    model = fit(features, labels, l2=0.01)
+    assert model.weights[0] == pytest.approx(1.5, abs=0.2)
+    assert model.weights[1] == pytest.approx(-3.0, abs=0.5)
+    assert model.bias == pytest.approx(-6.0, abs=0.8)
