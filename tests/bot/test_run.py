@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
@@ -102,3 +104,63 @@ async def test_run_without_a_token_explains(tmp_path: Path) -> None:
     _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 2
     assert "BOT_TOKEN is not set" in err.decode()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_run_with_a_webhook_checks_the_secret(tmp_path: Path) -> None:
+    api = FakeBotAPI()
+    server = TestServer(bot_api_app(api), host="127.0.0.1")
+    await server.start_server()
+    port = free_port()
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[sources]]\nname = "Mati"\nurl = "http://127.0.0.1:9/a.xml"\n', "utf-8")
+    hook = f"http://127.0.0.1:{port}/tg-hook"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))} | {
+        "BOT_TOKEN": BOT_TOKEN,
+        "TELEGRAM_API_URL": str(server.make_url("")).rstrip("/"),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hook.db'}",
+        "SOURCES_FILE": str(sources),
+        "WEBHOOK_URL": hook,
+        "WEBHOOK_SECRET": "s3cret-Token_1",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await api.wait_until(lambda: bool(api.of("setWebhook")), "setWebhook")
+        registered = api.of("setWebhook")[0].params
+        assert registered["url"] == hook and registered["secret_token"] == "s3cret-Token_1"
+        update = Updates().private("/help")
+        async with aiohttp.ClientSession() as http:
+            wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            for _ in range(200):  # PTB registers the webhook before it starts listening
+                try:
+                    async with http.post(hook, json=update, headers=wrong) as response:
+                        assert response.status == 403
+                        break
+                except aiohttp.ClientConnectorError:
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("the webhook server never listened")
+            right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+            async with http.post(hook, json=update, headers=right) as response:
+                assert response.status == 200
+        await api.wait_until(lambda: bool(api.sent(USER_ID)), "the answer to /help")
+        assert "/latest" in api.sent(USER_ID)[0].text
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await server.close()
+    assert proc.returncode == 0, err.decode()
+    assert len(api.sent()) == 1  # the forged update was not processed
