@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     pilihan_times: Annotated[tuple[time, ...], NoDecode] = (time(7), time(12), time(19))
     send_rate: float = Field(default=30.0, gt=0, le=1000)
     paid_broadcast: bool = False
+    allow_private_sources: bool = False
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
