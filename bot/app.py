@@ -21,7 +21,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotApp, BotContext, BotState
-from bot.handlers import channels, chat_members, settings, topics, user
+from bot.handlers import channels, chat_members, reading, settings, topics, user
 from bot.handlers.common import args_of
 from bot.i18n import Catalogue
 from bot.resources import Resources
@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 # (commands, callback) in menu order; the first name is the one in the menu and in /help.
 COMMANDS = (
     (("start", "mulai"), user.start),
-    (("latest", "terbaru"), user.latest),
-    (("pilihan",), user.pilihan),
+    (("latest", "terbaru"), reading.latest),
+    (("pilihan",), reading.pilihan),
     (("topic", "topik"), topics.topic_command),
     (("subscribe", "ikuti"), user.subscribe),
     (("unsubscribe", "berhenti"), user.unsubscribe),
@@ -67,6 +67,8 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=BotContext, bot_data=BotState))
+        # Handlers mostly wait on Telegram and the database: serve a few updates at once.
+        .concurrent_updates(8)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -99,7 +101,7 @@ def register_handlers(application: BotApp) -> None:
         MessageHandler(filters.UpdateType.CHANNEL_POST & filters.COMMAND, channel_post_command)
     )
     application.add_handler(CallbackQueryHandler(user.follow_button, pattern=r"^f\|"))
-    application.add_handler(CallbackQueryHandler(user.more_button, pattern=r"^m\|"))
+    application.add_handler(CallbackQueryHandler(reading.more_button, pattern=r"^m\|"))
     application.add_handler(CallbackQueryHandler(topics.toggle_button, pattern=r"^tf?\|"))
     application.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^s\|"))
     application.add_handler(CallbackQueryHandler(user.stale_button))

@@ -54,6 +54,9 @@ async def ensure_chat(
     language: str = "id",
 ) -> Chat:
     """Insert the chat if absent (settings of an existing chat are left alone); return it."""
+    found = await get_chat(session, chat_id, thread_id)
+    if found is not None:
+        return found  # the common case reads only, so it takes no write lock on SQLite
     row = {
         "chat_id": chat_id,
         "thread_id": thread_id,

@@ -14,6 +14,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
+from bot.formatting import esc
 from bot.i18n import pick_language
 from bot.news.taxonomy import TAXONOMY, find_region, find_topic, region_topic, topic_label
 from storage import chats
@@ -169,3 +170,27 @@ def lang_of(chat: Chat) -> str:
 def keyboard_rows(rows: list[list[Any]]) -> InlineKeyboardMarkup:
     """An inline keyboard from rows of buttons."""
     return InlineKeyboardMarkup(rows)
+
+
+async def chat_lang(update: Update, ctx: BotContext) -> str:
+    """The language of the update's chat."""
+    async with ctx.sessions.begin() as session:
+        return lang_of(await chat_of(session, update, ctx))
+
+
+async def too_many(
+    update: Update, ctx: BotContext, example: str, *, lang: str | None = None
+) -> None:
+    """Say there were too many arguments, with an example."""
+    lang = lang or await chat_lang(update, ctx)
+    await reply(update, ctx.text(lang, "error.too_many", example=example))
+
+
+async def unknown_topic(update: Update, ctx: BotContext, name: str, lang: str) -> None:
+    """Say the topic does not exist and list the topics."""
+    await reply(update, ctx.text(lang, "unknown.topic", name=esc(name), topics=topic_names(lang)))
+
+
+def is_number(text: str) -> bool:
+    """Whether an argument is a (signed) whole number."""
+    return text.lstrip("-+").isdigit()

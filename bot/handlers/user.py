@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
-from bot.formatting import esc, render_digest, render_list
+from bot.formatting import esc
 from bot.handlers.common import (
     args_of,
+    chat_lang,
     chat_of,
-    chat_tz,
     lang_of,
     may_change,
     pilihan_times,
@@ -21,16 +20,14 @@ from bot.handlers.common import (
     raw_args,
     reply,
     resolve_topic,
+    too_many,
     topic_names,
+    unknown_topic,
 )
 from bot.news.taxonomy import is_valid_topic, topic_label
-from bot.pilihan import pick_pilihan
 from storage import chats
 from storage.chats import KEYWORD, PILIHAN, TOPIC
-from storage.stories import latest_stories
 
-LATEST_DEFAULT = 5
-LATEST_MAX = 20
 KEYWORD_MAX = 100
 TOPIC_PAYLOAD = "topik-"
 
@@ -39,7 +36,7 @@ async def start(update: Update, ctx: BotContext) -> None:
     """Welcome, the follow prompt and share link; deep links follow in one tap."""
     args = args_of(ctx)
     if len(args) > 1:
-        await _too_many(update, ctx, "/start")
+        await too_many(update, ctx, "/start")
         return
     payload = args[0] if args else ""
     if payload == "pilihan":
@@ -118,7 +115,7 @@ async def stop(update: Update, ctx: BotContext) -> None:
         chat = await chat_of(session, update, ctx)
         lang = lang_of(chat)
         if args_of(ctx):
-            await _too_many(update, ctx, "/stop", lang=lang)
+            await too_many(update, ctx, "/stop", lang=lang)
             return
         if not await may_change(update, ctx):
             await reply(update, ctx.text(lang, "error.admin_only"))
@@ -148,7 +145,7 @@ async def _target(update: Update, ctx: BotContext, example: str) -> tuple[str, s
     if not text:
         return PILIHAN, ""
     keyword = quoted(text)
-    lang = await _lang(update, ctx)
+    lang = await chat_lang(update, ctx)
     if keyword is not None:
         if not 2 <= len(keyword) <= KEYWORD_MAX:
             await reply(update, ctx.text(lang, "error.keyword", max=KEYWORD_MAX))
@@ -160,119 +157,10 @@ async def _target(update: Update, ctx: BotContext, example: str) -> tuple[str, s
     if topic is not None:
         return TOPIC, topic
     if len(text.split()) > 3:
-        await _too_many(update, ctx, example, lang=lang)
+        await too_many(update, ctx, example, lang=lang)
         return None
-    await _unknown_topic(update, ctx, text, lang)
+    await unknown_topic(update, ctx, text, lang)
     return None
-
-
-async def latest(update: Update, ctx: BotContext) -> None:
-    """The newest distinct stories, optionally of one topic, with a "more" button."""
-    args = args_of(ctx)
-    lang = await _lang(update, ctx)
-    count = LATEST_DEFAULT
-    if args and _is_number(args[0]):
-        count = int(args.pop(0))
-    elif args and _is_number(args[-1]):
-        count = int(args.pop())
-    if not 1 <= count <= LATEST_MAX:
-        await reply(update, ctx.text(lang, "error.range", max=LATEST_MAX))
-        return
-    topic = None
-    if args:
-        topic = resolve_topic(" ".join(args))
-        if topic is None:
-            if len(args) > 3:
-                await _too_many(update, ctx, "/latest 5 olahraga", lang=lang)
-            else:
-                await _unknown_topic(update, ctx, " ".join(args), lang)
-            return
-    before = int(ctx.now().timestamp()) + 1
-    await send_latest_page(update, ctx, topic=topic, count=count, offset=0, before=before)
-
-
-async def more_button(update: Update, ctx: BotContext) -> None:
-    """The "more" button of /latest: the next page, as a new message."""
-    query = update.callback_query
-    if query is None or not query.data:
-        return
-    await query.answer()
-    try:
-        _, count, offset, before, topic = query.data.split("|", 4)
-        page = (int(count), int(offset), int(before))
-    except ValueError:
-        return
-    await query.edit_message_reply_markup(None)
-    await send_latest_page(
-        update, ctx, topic=topic or None, count=page[0], offset=page[1], before=page[2]
-    )
-
-
-async def send_latest_page(
-    update: Update, ctx: BotContext, *, topic: str | None, count: int, offset: int, before: int
-) -> None:
-    """One page of /latest: stories published before `before`, skipping `offset`."""
-    async with ctx.sessions() as session:
-        chat = await chat_of(session, update, ctx)
-        await session.commit()
-        views = await latest_stories(
-            session,
-            limit=count + 1,
-            topic=topic,
-            offset=offset,
-            before=datetime.fromtimestamp(before, UTC),
-        )
-    lang = lang_of(chat)
-    if not views:
-        await reply(update, ctx.text(lang, "latest.end" if offset else "latest.empty"))
-        return
-    heading = (
-        ctx.text(lang, "latest.heading_topic", topic=topic_label(topic, lang))
-        if topic
-        else ctx.text(lang, "latest.heading")
-    )
-    rendered = render_list(
-        views[:count],
-        heading=heading,
-        lang=lang,
-        tz=chat_tz(chat, ctx),
-        bot_username=ctx.bot.username,
-        start=offset + 1,
-        catalogue=ctx.state.catalogue,
-    )
-    markup = None
-    shown = offset + rendered.items
-    if len(views) > rendered.items:
-        data = f"m|{count}|{shown}|{before}|{topic or ''}"
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(ctx.text(lang, "button.more"), callback_data=data)]]
-        )
-    await reply(update, rendered.text, markup=markup)
-
-
-async def pilihan(update: Update, ctx: BotContext) -> None:
-    """Today's Berita Pilihan."""
-    async with ctx.sessions() as session:
-        chat = await chat_of(session, update, ctx)
-        await session.commit()
-        lang = lang_of(chat)
-        if args_of(ctx):
-            await _too_many(update, ctx, "/pilihan", lang=lang)
-            return
-        tz = chat_tz(chat, ctx)
-        views = await pick_pilihan(session, now=ctx.now(), tz=tz)
-    if not views:
-        await reply(update, ctx.text(lang, "pilihan.empty"))
-        return
-    rendered = render_digest(
-        views,
-        lang=lang,
-        tz=tz,
-        bot_username=ctx.bot.username,
-        now=ctx.now(),
-        catalogue=ctx.state.catalogue,
-    )
-    await reply(update, rendered.text)
 
 
 async def unknown_command(update: Update, ctx: BotContext) -> None:
@@ -287,35 +175,19 @@ async def unknown_command(update: Update, ctx: BotContext) -> None:
         and addressee.casefold() != (ctx.bot.username or "").casefold()
     ):
         return  # another bot's command, or one for every bot: not ours to answer
-    lang = await _lang(update, ctx)
+    lang = await chat_lang(update, ctx)
     await reply(update, ctx.text(lang, "unknown.command", command=command))
 
 
 async def stale_button(update: Update, ctx: BotContext) -> None:
     """A button from an older version of the bot, or forged data: say so, stop the spinner."""
     if update.callback_query is not None:
-        await update.callback_query.answer(ctx.text(await _lang(update, ctx), "error.expired"))
+        await update.callback_query.answer(ctx.text(await chat_lang(update, ctx), "error.expired"))
 
 
 async def plain_text(update: Update, ctx: BotContext) -> None:
     """Text that is not a command, in a private chat: point at the commands."""
-    await reply(update, ctx.text(await _lang(update, ctx), "hint.text"))
-
-
-async def _lang(update: Update, ctx: BotContext) -> str:
-    async with ctx.sessions.begin() as session:
-        return lang_of(await chat_of(session, update, ctx))
-
-
-async def _too_many(
-    update: Update, ctx: BotContext, example: str, *, lang: str | None = None
-) -> None:
-    lang = lang or await _lang(update, ctx)
-    await reply(update, ctx.text(lang, "error.too_many", example=example))
-
-
-async def _unknown_topic(update: Update, ctx: BotContext, name: str, lang: str) -> None:
-    await reply(update, ctx.text(lang, "unknown.topic", name=esc(name), topics=topic_names(lang)))
+    await reply(update, ctx.text(await chat_lang(update, ctx), "hint.text"))
 
 
 def _what(ctx: BotContext, lang: str, kind: str, value: str) -> str:
@@ -324,7 +196,3 @@ def _what(ctx: BotContext, lang: str, kind: str, value: str) -> str:
     if kind == TOPIC:
         return esc(topic_label(value, lang))
     return esc(value)
-
-
-def _is_number(text: str) -> bool:
-    return text.lstrip("-+").isdigit()
