@@ -160,3 +160,52 @@ def _error(status: int, description: str, **parameters: Any) -> web.Response:
     if parameters:
         body["parameters"] = parameters
     return web.Response(status=status, text=json.dumps(body), content_type="application/json")
+
+
+def summary(farm: TelegramFarm) -> dict[str, Any]:
+    """What the farm saw, as JSON-able figures (per-chat counts included)."""
+    times = [r.at for r in farm.received]
+    return {
+        "received": len(farm.received),
+        "too_many": farm.too_many,
+        "worst_second": farm.worst_second(),
+        "first": min(times) if times else None,
+        "last": max(times) if times else None,
+        "per_chat": {str(k): v for k, v in farm.per_chat().items()},
+    }
+
+
+async def serve(limits: Limits | None, paid_rate: int) -> None:
+    """Serve until killed; print `READY <url>` once listening; GET /_stats gives `summary`."""
+    if limits is not None and paid_rate:
+        limits = Limits(overall_per_second=paid_rate)
+    farm = TelegramFarm(limits=limits)
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", farm._handle)
+
+    async def stats(_: web.Request) -> web.Response:
+        return web.json_response(summary(farm))
+
+    async def reset(_: web.Request) -> web.Response:
+        farm.received.clear()
+        farm.too_many = 0
+        return web.json_response({"ok": True})
+
+    app.router.add_get("/_stats", stats)
+    app.router.add_post("/_reset", reset)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(f"READY http://127.0.0.1:{runner.addresses[0][1]}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-limits", action="store_true")
+    parser.add_argument("--paid-rate", type=int, default=0, help="overall limit when paid")
+    options = parser.parse_args()
+    asyncio.run(serve(None if options.no_limits else Limits(), options.paid_rate))
