@@ -81,18 +81,22 @@ def pilihan_times(chat: Chat, ctx: BotContext) -> list[str]:
 
 
 async def may_change(update: Update, ctx: BotContext) -> bool:
-    """Private chats and channel posts always; in groups only the group's admins."""
+    """Private chats always; elsewhere only the chat's admins (or its own anonymous posts)."""
     chat = update.effective_chat
     if chat is None:
         return False
     if chat.type == ChatType.PRIVATE:
         return True
-    if chat.type == ChatType.CHANNEL and update.channel_post is not None:
-        return True  # only a channel's admins can post in it
-    message = update.effective_message
-    if message is not None and message.sender_chat is not None:
-        # An anonymous admin posts as the group itself.
-        return message.sender_chat.id == chat.id
+    if update.callback_query is None:
+        # A message's sender_chat is trustworthy only for what is posted in the chat itself:
+        # only a channel's admins can post in it, and a group's anonymous admins post as the
+        # group. The bot's own posts carry the channel as sender_chat too, so a button under
+        # one proves nothing about who tapped it: taps are checked below by the tapping user.
+        if chat.type == ChatType.CHANNEL:
+            return update.channel_post is not None
+        message = update.message
+        if message is not None and message.sender_chat is not None:
+            return message.sender_chat.id == chat.id
     user = update.effective_user
     if user is None:
         return False
@@ -102,6 +106,16 @@ async def may_change(update: Update, ctx: BotContext) -> bool:
         log.warning("admin check failed in %s: %s", chat.id, exc)
         return False
     return member.status in _ADMINS
+
+
+async def refuse(update: Update, ctx: BotContext, chat: Chat) -> None:
+    """Say only the chat's admins may change it: an alert under a tapped button, else a reply."""
+    key = "error.admin_only_channel" if chat.type == ChatType.CHANNEL else "error.admin_only"
+    text = ctx.text(lang_of(chat), key)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await reply(update, text)
 
 
 async def reply(

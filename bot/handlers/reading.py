@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 
 from bot.context import BotContext
 from bot.formatting import render_digest, render_list
@@ -15,6 +16,8 @@ from bot.handlers.common import (
     chat_tz,
     is_number,
     lang_of,
+    may_change,
+    refuse,
     reply,
     resolve_topic,
     too_many,
@@ -58,6 +61,13 @@ async def more_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     if query is None or not query.data:
         return
+    if update.effective_chat is not None and update.effective_chat.type == ChatType.CHANNEL:
+        # Every viewer sees the button, but a new page is a post: only the channel's admins.
+        async with ctx.sessions.begin() as session:
+            chat = await chat_of(session, update, ctx)
+        if not await may_change(update, ctx):
+            await refuse(update, ctx, chat)
+            return
     await query.answer()
     try:
         _, count, offset, before, topic = query.data.split("|", 4)

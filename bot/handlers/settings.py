@@ -23,6 +23,7 @@ from bot.handlers.common import (
     lang_of,
     may_change,
     pilihan_times,
+    refuse,
     reply,
 )
 from storage import chats
@@ -104,7 +105,7 @@ async def settings_command(update: Update, ctx: BotContext) -> None:
                 await reply(update, ctx.text(lang, "error.too_many", example=_USAGE))
                 return
             if not await may_change(update, ctx):
-                await reply(update, ctx.text(lang, "error.admin_only"))
+                await refuse(update, ctx, chat)
                 return
             await chats.update_chat(session, chat.id, ctx.now(), **change)
             await session.refresh(chat)
@@ -121,7 +122,7 @@ async def settings_button(update: Update, ctx: BotContext) -> None:
     async with ctx.sessions.begin() as session:
         chat = await chat_of(session, update, ctx)
         if not await may_change(update, ctx):
-            await query.answer(ctx.text(lang_of(chat), "error.admin_only"), show_alert=True)
+            await refuse(update, ctx, chat)
             return
         change = _next_value(chat, parts[1:], ctx)
         if change is None:

@@ -13,6 +13,7 @@ from bot.handlers.common import (
     lang_of,
     may_change,
     raw_args,
+    refuse,
     reply,
     resolve_topic,
     topic_names,
@@ -98,7 +99,7 @@ async def toggle_button(update: Update, ctx: BotContext) -> None:
             await query.answer(ctx.text(lang, "error.expired"))
             return
         if not await may_change(update, ctx):
-            await query.answer(ctx.text(lang, "error.admin_only"), show_alert=True)
+            await refuse(update, ctx, chat)
             return
         if not await chats.unsubscribe(session, chat.id, TOPIC, topic):
             await chats.subscribe(session, chat.id, TOPIC, topic, ctx.now())

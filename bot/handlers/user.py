@@ -18,6 +18,7 @@ from bot.handlers.common import (
     pilihan_times,
     quoted,
     raw_args,
+    refuse,
     reply,
     resolve_topic,
     too_many,
@@ -68,10 +69,10 @@ def start_keyboard(ctx: BotContext, lang: str) -> InlineKeyboardMarkup:
 
 
 async def follow_button(update: Update, ctx: BotContext) -> None:
-    """The "Ikuti" button: follow Berita Pilihan."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await follow(update, ctx, PILIHAN, "")
+    """The "Ikuti" button: follow Berita Pilihan (a refusal is the query's answer)."""
+    query = update.callback_query
+    if query is not None and await follow(update, ctx, PILIHAN, ""):
+        await query.answer()
 
 
 async def help_command(update: Update, ctx: BotContext) -> None:
@@ -99,7 +100,7 @@ async def unsubscribe(update: Update, ctx: BotContext) -> None:
         chat = await chat_of(session, update, ctx)
         lang = lang_of(chat)
         if not await may_change(update, ctx):
-            await reply(update, ctx.text(lang, "error.admin_only"))
+            await refuse(update, ctx, chat)
             return
         removed = await chats.unsubscribe(session, chat.id, kind, value)
     what = _what(ctx, lang, kind, value)
@@ -118,25 +119,26 @@ async def stop(update: Update, ctx: BotContext) -> None:
             await too_many(update, ctx, "/stop", lang=lang)
             return
         if not await may_change(update, ctx):
-            await reply(update, ctx.text(lang, "error.admin_only"))
+            await refuse(update, ctx, chat)
             return
         removed = await chats.unsubscribe(session, chat.id)
     await reply(update, ctx.text(lang, "stopped" if removed else "stop.nothing"))
 
 
-async def follow(update: Update, ctx: BotContext, kind: str, value: str) -> None:
-    """Subscribe the chat (admins only in groups) and confirm."""
+async def follow(update: Update, ctx: BotContext, kind: str, value: str) -> bool:
+    """Subscribe the chat (admins only in groups and channels) and confirm; False if refused."""
     async with ctx.sessions.begin() as session:
         chat = await chat_of(session, update, ctx)
         lang = lang_of(chat)
         if not await may_change(update, ctx):
-            await reply(update, ctx.text(lang, "error.admin_only"))
-            return
+            await refuse(update, ctx, chat)
+            return False
         added = await chats.subscribe(session, chat.id, kind, value, ctx.now())
     what = _what(ctx, lang, kind, value)
     times = ", ".join(pilihan_times(chat, ctx))
     key = f"{'followed' if added else 'already'}.{kind}"
     await reply(update, ctx.text(lang, key, times=times, topic=what, keyword=what))
+    return True
 
 
 async def _target(update: Update, ctx: BotContext, example: str) -> tuple[str, str] | None:

@@ -44,6 +44,9 @@ MESSAGES: dict[str, str] = {
     "error.range": "The number of stories must be between 1 and {max}. Example: /latest 5",
     "error.keyword": ('A keyword is 2–{max} characters in quotes, e.g. /subscribe "Wang Yi".'),
     "error.admin_only": "Only this group's admins can change its subscriptions and settings.",
+    "error.admin_only_channel": (
+        "Only this channel's admins can change its subscriptions and settings."
+    ),
     "error.generic": "Sorry, something went wrong. Please try again in a moment.",
     "hint.text": "I read commands, such as /latest or /topic sports. Send /help for all of them.",
     "error.expired": "This button has expired. Send the command again.",

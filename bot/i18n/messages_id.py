@@ -46,6 +46,9 @@ MESSAGES: dict[str, str] = {
         'Kata kunci harus 2–{max} karakter di dalam tanda kutip, misalnya /subscribe "Wang Yi".'
     ),
     "error.admin_only": "Hanya admin grup ini yang dapat mengubah langganan dan pengaturannya.",
+    "error.admin_only_channel": (
+        "Hanya admin kanal ini yang dapat mengubah langganan dan pengaturannya."
+    ),
     "error.generic": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
     "hint.text": (
         "Saya membaca perintah, misalnya /latest atau /topic olahraga. Kirim /help untuk semuanya."

@@ -282,13 +282,17 @@ class FakeBotAPI(BaseRequest):
 
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         self._next_message_id += 1
+        chat = self._chat(int(params["chat_id"]))
         message: dict[str, Any] = {
             "message_id": self._next_message_id,
             "date": int(self.clock()),
-            "chat": self._chat(int(params["chat_id"])),
-            "from": self._me(),
+            "chat": chat,
             **extra,
         }
+        if chat["type"] == "channel":
+            message["sender_chat"] = chat  # channel posts are sent on behalf of the channel
+        else:
+            message["from"] = self._me()
         if params.get("message_thread_id"):
             message["message_thread_id"] = int(params["message_thread_id"])
             message["is_topic_message"] = True

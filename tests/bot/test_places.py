@@ -94,13 +94,65 @@ async def test_channel_post_commands_configure_the_channel(bot: BotHarness) -> N
 
 async def test_channel_buttons_need_a_channel_admin(bot: BotHarness) -> None:
     channel = chat(CHANNEL_ID, "channel", username="kanalberita")
-    await bot.feed(bot.updates.callback("t|hukum", chat_data=channel, user_id=USER_ID))
-    assert await subs(bot, CHANNEL_ID) == []
-    alert = bot.api.of("answerCallbackQuery")[-1].params
-    assert alert.get("show_alert") is True
+    await bot.feed(bot.updates.channel_post("/subscribe"))  # an admin sets the channel up
+    before = await row_of(bot, CHANNEL_ID)
+    bot.api.clear()
+    # A viewer taps every kind of button under the bot's posts (sent as the channel itself).
+    for data in ("t|hukum", "tf|hukum", "s|push", "s|lang", "s|tz|WIT", "f|pilihan"):
+        update = bot.updates.callback(data, chat_data=channel, user_id=USER_ID)
+        assert update["callback_query"]["message"]["sender_chat"]["id"] == CHANNEL_ID
+        calls = await bot.answers_to(update)
+        checked = [c.params for c in calls if c.method == "getChatMember"]
+        assert [(p["chat_id"], p["user_id"]) for p in checked] == [(CHANNEL_ID, USER_ID)]
+        (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
+        assert answer.params["show_alert"] is True
+        assert answer.params["text"].startswith("Hanya admin kanal ini"), data
+        assert [c.method for c in calls] == ["getChatMember", "answerCallbackQuery"], data
+    after = await row_of(bot, CHANNEL_ID)
+    assert await subs(bot, CHANNEL_ID) == [("pilihan", "")]
+    assert (after.push_enabled, after.language, after.timezone) == (
+        before.push_enabled,
+        before.language,
+        before.timezone,
+    )
     bot.api.set_member(CHANNEL_ID, ADMIN_ID, "administrator")
     await bot.feed(bot.updates.callback("t|hukum", chat_data=channel, user_id=ADMIN_ID))
-    assert await subs(bot, CHANNEL_ID) == [("topic", "hukum")]
+    assert await subs(bot, CHANNEL_ID) == [("pilihan", ""), ("topic", "hukum")]
+    bot.api.set_member(CHANNEL_ID, USER_ID, "creator")
+    await bot.feed(bot.updates.callback("s|push", chat_data=channel, user_id=USER_ID))
+    assert not (await row_of(bot, CHANNEL_ID)).push_enabled
+
+
+async def test_channel_more_button_posts_only_for_admins(bot: BotHarness) -> None:
+    for n in range(3):
+        await add_story(bot.resources, f"Berita {n}")
+    await bot.feed(bot.updates.channel_post("/latest 1"))
+    (more,) = bot.api.last(CHANNEL_ID).buttons()
+    channel = chat(CHANNEL_ID, "channel", username="kanalberita")
+    calls = await bot.answers_to(bot.updates.callback(more["callback_data"], chat_data=channel))
+    assert not [c for c in calls if c.method in ("sendMessage", "editMessageReplyMarkup")]
+    assert bot.api.of("answerCallbackQuery")[-1].params["show_alert"] is True
+    bot.api.set_member(CHANNEL_ID, ADMIN_ID, "administrator")
+    await bot.feed(
+        bot.updates.callback(more["callback_data"], chat_data=channel, user_id=ADMIN_ID)
+    )
+    assert "2. " in bot.api.last(CHANNEL_ID).text
+
+
+async def test_group_anonymous_admin_may_change_a_linked_channel_may_not(
+    bot: BotHarness,
+) -> None:
+    group = chat(SUPERGROUP_ID, "supergroup")
+    calls = await bot.answers_to(bot.updates.supergroup("/subscribe hukum", sender_chat=group))
+    assert "Hukum" in calls[-1].text and not bot.api.of("getChatMember")
+    linked = chat(CHANNEL_ID, "channel", username="kanalberita")
+    calls = await bot.answers_to(bot.updates.supergroup("/subscribe politik", sender_chat=linked))
+    assert "Hanya admin grup" in calls[-1].text
+    assert await subs(bot, SUPERGROUP_ID) == [("topic", "hukum")]
+    # A tap is judged by the user who tapped, whatever the message's sender was.
+    calls = await bot.answers_to(bot.updates.callback("s|push", chat_data=group))
+    assert bot.api.of("answerCallbackQuery")[-1].params["show_alert"] is True
+    assert (await row_of(bot, SUPERGROUP_ID)).push_enabled
 
 
 async def test_channel_set_up_from_a_private_chat(bot: BotHarness) -> None:

@@ -16,6 +16,16 @@ FORUM_ID = -1003001
 CHANNEL_ID = -1004001
 
 
+# The placeholder senders Telegram puts in `from` for messages sent on behalf of a chat.
+ANONYMOUS_ADMIN_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+
+
 def user(user_id: int = USER_ID, *, lang: str | None = "id", name: str = "Ani") -> dict[str, Any]:
     """A Telegram user."""
     data: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": name}
@@ -89,10 +99,20 @@ class Updates:
         kind: str = "group",
         user_id: int = USER_ID,
         lang: str | None = "id",
+        sender_chat: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A message in a basic group (or a supergroup with kind="supergroup")."""
-        sender = user(user_id, lang=lang)
-        return self._update(message=self._message(text, chat(chat_id, kind), sender))
+        """A message in a basic group (or a supergroup with kind="supergroup").
+
+        With `sender_chat` it is sent on behalf of a chat: the group itself for an anonymous
+        admin, or a channel; `from` is then Telegram's placeholder user, as the Bot API does.
+        """
+        group_chat = chat(chat_id, kind)
+        if sender_chat is None:
+            return self._update(message=self._message(text, group_chat, user(user_id, lang=lang)))
+        placeholder = ANONYMOUS_ADMIN_BOT if sender_chat["id"] == chat_id else CHANNEL_BOT
+        message = self._message(text, group_chat, placeholder)
+        message["sender_chat"] = sender_chat
+        return self._update(message=message)
 
     def supergroup(self, text: str, **kw: Any) -> dict[str, Any]:
         """A message in a supergroup."""
@@ -140,9 +160,14 @@ class Updates:
             "message_id": message_id,
             "date": self.now,
             "chat": chat_data,
-            "from": bot_user(),
             "text": "…",
         }
+        if chat_data["type"] == "channel":
+            # The bot's own post in a channel, as Telegram shows it: sent on behalf of the
+            # channel, with no sender user. The tapping user is only in the query's "from".
+            message["sender_chat"] = chat_data
+        else:
+            message["from"] = bot_user()
         if thread_id is not None:
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
