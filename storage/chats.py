@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_for
-from storage.models import Chat, Subscription
+from storage.models import Chat, Delivery, DigestItem, Subscription
 
 PILIHAN = "pilihan"
 TOPIC = "topic"
@@ -106,10 +106,12 @@ async def mark_active(session: AsyncSession, chat_id: int, now: datetime) -> int
 async def migrate_chat(
     session: AsyncSession, old_chat_id: int, new_chat_id: int, now: datetime
 ) -> int:
-    """Move a group that became a supergroup, with its subscriptions, to the new id.
+    """Move a group that became a supergroup to the new id, losing nothing it had or was owed.
 
-    When the new id already has a row (its first update came before the migration notice),
-    the old subscriptions are merged into it and the old row is dropped. Returns rows moved.
+    When the new id has no row yet, the old row just takes the new id. When it has one (the
+    supergroup's first update came before the migration notice, with default settings), the
+    old row's settings, subscriptions, owed deliveries and digest history move into it and the
+    old row is dropped. Returns how many rows moved.
     """
     old_rows = list((await session.scalars(select(Chat).where(Chat.chat_id == old_chat_id))).all())
     moved = 0
@@ -122,12 +124,69 @@ async def migrate_chat(
                 .values(chat_id=new_chat_id, type="supergroup", updated_at=now)
             )
         else:
-            for kind, value in await subscriptions_of(session, old.id):
-                await subscribe(session, existing.id, kind, value, now)
-            await session.execute(delete(Chat).where(Chat.id == old.id))
+            await _merge_into(session, old, existing.id, now)
         moved += 1
     session.expire_all()
     return moved
+
+
+# What a migrated group keeps: the choices its admins made.
+_KEPT_ON_MIGRATION = (
+    "language",
+    "timezone",
+    "push_enabled",
+    "quiet_start",
+    "quiet_end",
+    "pilihan_times",
+    "managed_by",
+)
+
+
+async def _merge_into(session: AsyncSession, old: Chat, new_pk: int, now: datetime) -> None:
+    """Give the old chat's settings, subscriptions, deliveries and digest items to `new_pk`."""
+    settings = {name: getattr(old, name) for name in _KEPT_ON_MIGRATION}
+    await session.execute(update(Chat).where(Chat.id == new_pk).values(**settings, updated_at=now))
+    for kind, value in await subscriptions_of(session, old.id):
+        await subscribe(session, new_pk, kind, value, now)
+    # Re-point what the old chat is owed. A row whose unique key the new chat already has
+    # (same story, broadcast or digest slot) is the same message: that one stays behind and
+    # goes with the old chat. NULL keys never compare equal, so they never count as a clash.
+    mine = Delivery.__table__.alias("mine")
+    clash = (
+        select(mine.c.id)
+        .where(
+            mine.c.chat_pk == new_pk,
+            or_(
+                mine.c.story_id == Delivery.story_id,
+                mine.c.broadcast_id == Delivery.broadcast_id,
+                mine.c.digest_key == Delivery.digest_key,
+            ),
+        )
+        .exists()
+    )
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.chat_pk == old.id, ~clash)
+        .values(chat_pk=new_pk)
+        .execution_options(synchronize_session=False)
+    )
+    given = DigestItem.__table__.alias("given")
+    same_item = (
+        select(given.c.story_id)
+        .where(
+            given.c.chat_pk == new_pk,
+            given.c.day == DigestItem.day,
+            given.c.story_id == DigestItem.story_id,
+        )
+        .exists()
+    )
+    await session.execute(
+        update(DigestItem)
+        .where(DigestItem.chat_pk == old.id, ~same_item)
+        .values(chat_pk=new_pk)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(delete(Chat).where(Chat.id == old.id))
 
 
 async def subscribe(

@@ -23,8 +23,10 @@ async def track_chat(update: Update, ctx: BotContext) -> None:
     if update.effective_chat is None or update.my_chat_member is not None:
         return
     message = update.effective_message
-    if message is not None and message.migrate_to_chat_id:
-        return  # the old group is moved by on_migration, not re-created here
+    if message is not None and (message.migrate_to_chat_id or message.migrate_from_chat_id):
+        # on_migration moves the old group's row: re-creating either id here would leave a
+        # second row with default settings for the move to merge into.
+        return
     async with ctx.sessions.begin() as session:
         await chat_of(session, update, ctx)
 
@@ -63,17 +65,23 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
 
 
 async def on_migration(update: Update, ctx: BotContext) -> None:
-    """A group became a supergroup: its chat row and subscriptions move to the new id."""
+    """A group became a supergroup: its chat row and all it has move to the new id.
+
+    Telegram tells both chats (migrate_to in the old group, migrate_from in the new supergroup),
+    in no promised order; whichever comes first moves the row, the other finds nothing to move.
+    """
     message = update.effective_message
-    if message is None or not message.migrate_to_chat_id:
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old_id, new_id = message.migrate_from_chat_id, message.chat.id
+    else:
         return
     async with ctx.sessions.begin() as session:
-        moved = await chats.migrate_chat(
-            session, message.chat.id, message.migrate_to_chat_id, ctx.now()
-        )
-    log.info(
-        "chat %s migrated to %s (%d rows)", message.chat.id, message.migrate_to_chat_id, moved
-    )
+        moved = await chats.migrate_chat(session, old_id, new_id, ctx.now())
+    log.info("chat %s migrated to %s (%d rows)", old_id, new_id, moved)
 
 
 async def on_error(update: object, ctx: BotContext) -> None:

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import chats
+from storage import chats, stories
 from storage.chats import KEYWORD, PILIHAN, TOPIC
+from storage.models import Chat, Delivery, DigestItem
 from tests.dbs import database_engine
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
@@ -110,3 +112,135 @@ async def test_migration_moves_rows_and_merges_into_an_existing_supergroup(
             (TOPIC, "hukum"),
             (TOPIC, "politik"),
         ]
+
+
+async def _story(s: AsyncSession, title: str) -> int:
+    row = {
+        "title": title,
+        "summary": "",
+        "topics": [],
+        "published_at": NOW,
+        "first_seen_at": NOW,
+        "updated_at": NOW,
+        "outlet_count": 1,
+    }
+    return await stories.create_story(s, row)
+
+
+def _owed(chat_pk: int, kind: str, status: str = "pending", **keys: object) -> Delivery:
+    return Delivery(
+        chat_pk=chat_pk,
+        kind=kind,
+        status=status,
+        attempts=0,
+        not_before=NOW,
+        created_at=NOW,
+        **keys,
+    )
+
+
+async def _group_with_history(s: AsyncSession, chat_id: int, story_ids: list[int]) -> int:
+    """A group whose admins chose settings, that follows Pilihan and is owed two messages."""
+    group = await chats.ensure_chat(s, chat_id=chat_id, type="group", now=NOW, language="en")
+    await chats.update_chat(
+        s,
+        group.id,
+        NOW,
+        timezone="Asia/Makassar",
+        pilihan_times=["06:00"],
+        quiet_start=22 * 60,
+        quiet_end=6 * 60,
+        push_enabled=False,
+    )
+    await chats.subscribe(s, group.id, PILIHAN, "", NOW)
+    s1, s2, s3 = story_ids
+    s.add_all(
+        [
+            _owed(group.id, "push", story_id=s1),
+            _owed(group.id, "push", story_id=s2),
+            _owed(group.id, "digest", digest_key="2026-11-25T07:00", story_ids=[s2]),
+            DigestItem(chat_pk=group.id, day="2026-11-25", story_id=s2),
+            DigestItem(chat_pk=group.id, day="2026-11-25", story_id=s3),
+        ]
+    )
+    await s.flush()
+    return group.id
+
+
+async def _owed_to(s: AsyncSession, chat_pk: int) -> list[tuple[str, int | None, str | None, str]]:
+    rows = (await s.scalars(select(Delivery).where(Delivery.chat_pk == chat_pk))).all()
+    return sorted((d.kind, d.story_id, d.digest_key, d.status) for d in rows)
+
+
+async def _given_to(s: AsyncSession, chat_pk: int) -> list[tuple[str, int]]:
+    rows = (await s.scalars(select(DigestItem).where(DigestItem.chat_pk == chat_pk))).all()
+    return sorted((d.day, d.story_id) for d in rows)
+
+
+def _settings(chat: Chat) -> tuple[object, ...]:
+    return (
+        chat.language,
+        chat.timezone,
+        chat.pilihan_times,
+        chat.quiet_start,
+        chat.quiet_end,
+        chat.push_enabled,
+    )
+
+
+CHOSEN = ("en", "Asia/Makassar", ["06:00"], 22 * 60, 6 * 60, False)
+
+
+async def test_migration_to_a_new_id_keeps_settings_and_what_is_owed(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        ids = [await _story(s, f"Berita {n}") for n in range(3)]
+        pk = await _group_with_history(s, -60, ids)
+    async with sessions.begin() as s:
+        assert await chats.migrate_chat(s, -60, -10060, NOW) == 1
+    async with sessions.begin() as s:
+        moved = await chats.get_chat(s, -10060)
+        assert moved is not None and moved.id == pk and moved.type == "supergroup"
+        assert _settings(moved) == CHOSEN
+        assert await _owed_to(s, pk) == [
+            ("digest", None, "2026-11-25T07:00", "pending"),
+            ("push", ids[0], None, "pending"),
+            ("push", ids[1], None, "pending"),
+        ]
+        assert await _given_to(s, pk) == [("2026-11-25", ids[1]), ("2026-11-25", ids[2])]
+
+
+async def test_migration_into_an_existing_supergroup_row_loses_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        ids = [await _story(s, f"Berita {n}") for n in range(3)]
+        old_pk = await _group_with_history(s, -61, ids)
+        # The supergroup spoke first: a row with default settings, which already got story 0
+        # and has story 2 in today's digests.
+        early = await chats.ensure_chat(s, chat_id=-10061, type="supergroup", now=NOW)
+        await chats.subscribe(s, early.id, TOPIC, "politik", NOW)
+        s.add_all(
+            [
+                _owed(early.id, "push", "sent", story_id=ids[0]),
+                DigestItem(chat_pk=early.id, day="2026-11-25", story_id=ids[2]),
+            ]
+        )
+    async with sessions.begin() as s:
+        assert await chats.migrate_chat(s, -61, -10061, NOW) == 1
+        assert await chats.migrate_chat(s, -61, -10061, NOW) == 0  # the second notice
+    async with sessions.begin() as s:
+        merged = await chats.get_chat(s, -10061)
+        assert merged is not None and merged.id == early.id
+        assert await chats.get_chat(s, -61) is None
+        assert _settings(merged) == CHOSEN
+        assert await chats.subscriptions_of(s, merged.id) == [(PILIHAN, ""), (TOPIC, "politik")]
+        # Story 0 was already sent to the supergroup: the old pending copy is the same message.
+        assert await _owed_to(s, merged.id) == [
+            ("digest", None, "2026-11-25T07:00", "pending"),
+            ("push", ids[0], None, "sent"),
+            ("push", ids[1], None, "pending"),
+        ]
+        assert await _given_to(s, merged.id) == [("2026-11-25", ids[1]), ("2026-11-25", ids[2])]
+        assert await _owed_to(s, old_pk) == [] and await _given_to(s, old_pk) == []

@@ -223,6 +223,59 @@ async def test_group_becoming_a_supergroup_keeps_its_subscriptions(bot: BotHarne
         assert await chats.get_chat(s, GROUP_ID) is None
 
 
+async def _configured_group(bot: BotHarness) -> Chat:
+    bot.api.set_member(GROUP_ID, ADMIN_ID, "administrator")
+    for command in (
+        "/subscribe",
+        "/settings bahasa en",
+        "/settings zona WIT",
+        "/settings pilihan 06:00",
+        "/settings tenang 22:00-06:00",
+    ):
+        await bot.feed(bot.updates.group(command, user_id=ADMIN_ID))
+    await bot.feed(
+        bot.updates.callback("s|push", chat_data=chat(GROUP_ID, "group"), user_id=ADMIN_ID)
+    )
+    return await row_of(bot, GROUP_ID)
+
+
+def _chosen(row: Chat) -> tuple[object, ...]:
+    return (
+        row.language,
+        row.timezone,
+        row.pilihan_times,
+        row.quiet_start,
+        row.quiet_end,
+        row.push_enabled,
+    )
+
+
+async def test_migration_keeps_settings_whichever_notice_comes_first(bot: BotHarness) -> None:
+    before = await _configured_group(bot)
+    assert _chosen(before) == ("en", "Asia/Jayapura", ["06:00"], 22 * 60, 6 * 60, False)
+    await bot.feed(bot.updates.migrated_from(SUPERGROUP_ID, GROUP_ID))
+    await bot.feed(bot.updates.migrated(GROUP_ID, SUPERGROUP_ID))
+    after = await row_of(bot, SUPERGROUP_ID)
+    assert after.id == before.id and _chosen(after) == _chosen(before)
+    assert await subs(bot, SUPERGROUP_ID) == [("pilihan", "")]
+
+
+async def test_migration_after_the_supergroup_spoke_first(bot: BotHarness) -> None:
+    before = await _configured_group(bot)
+    # A member reads in the new supergroup before either notice arrives: a default row.
+    calls = await bot.answers_to(bot.updates.supergroup(f"/latest@{BOT_USERNAME}", lang="id"))
+    assert "Belum ada berita" in calls[-1].text
+    await bot.feed(bot.updates.migrated(GROUP_ID, SUPERGROUP_ID))
+    await bot.feed(bot.updates.migrated_from(SUPERGROUP_ID, GROUP_ID))
+    after = await row_of(bot, SUPERGROUP_ID)
+    assert _chosen(after) == _chosen(before)
+    assert await subs(bot, SUPERGROUP_ID) == [("pilihan", "")]
+    calls = await bot.answers_to(bot.updates.supergroup(f"/latest@{BOT_USERNAME}", lang="id"))
+    assert "No stories yet" in calls[-1].text  # the group's English, not the member's
+    async with bot.resources.sessions() as s:
+        assert await chats.get_chat(s, GROUP_ID) is None
+
+
 async def test_story_commands_in_a_forum_topic_answer_in_it(bot: BotHarness) -> None:
     await add_story(bot.resources, "Banjir di Jakarta", topics=("nasional", "region:dki-jakarta"))
     await bot.feed(bot.updates.forum("/latest 1 jakarta", thread_id=5))

@@ -233,3 +233,15 @@ class Updates:
             "migrate_to_chat_id": new_chat_id,
         }
         return self._update(message=message)
+
+    def migrated_from(self, new_chat_id: int, old_chat_id: int) -> dict[str, Any]:
+        """The service message the new supergroup gets, naming the group it came from."""
+        self.next_message += 1
+        message = {
+            "message_id": self.next_message,
+            "date": self.now,
+            "chat": chat(new_chat_id, "supergroup"),
+            "from": user(),
+            "migrate_from_chat_id": old_chat_id,
+        }
+        return self._update(message=message)
