@@ -8,6 +8,7 @@ of the channel. Posting `/subscribe` etc. in the channel itself works too (only 
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -15,7 +16,15 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.formatting import esc
-from bot.handlers.common import args_of, chat_of, lang_of, reply, resolve_topic, topic_names
+from bot.handlers.common import (
+    args_of,
+    chat_of,
+    echo,
+    lang_of,
+    reply,
+    resolve_topic,
+    unknown_topic_text,
+)
 from bot.news.taxonomy import topic_label
 from storage import chats
 from storage.chats import PILIHAN, TOPIC
@@ -23,6 +32,7 @@ from storage.chats import PILIHAN, TOPIC
 log = logging.getLogger(__name__)
 
 _ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # Telegram's public username rules
 
 
 async def channel_command(update: Update, ctx: BotContext) -> None:
@@ -36,14 +46,18 @@ async def channel_command(update: Update, ctx: BotContext) -> None:
         await reply(update, ctx.text(lang, "channel.usage"))
         return
     handle = args[0] if args[0].startswith("@") else f"@{args[0]}"
+    if not _USERNAME.fullmatch(handle):
+        await reply(update, ctx.text(lang, "channel.not_found", name=echo(handle)))
+        return
     try:
         channel = await ctx.bot.get_chat(handle)
         mine = await ctx.bot.get_chat_member(channel.id, ctx.bot.id)
         theirs = await ctx.bot.get_chat_member(channel.id, user.id)
     except TelegramError as exc:
         log.info("channel %s not reachable: %s", handle, exc)
-        await reply(update, ctx.text(lang, "channel.not_found", name=esc(handle)))
+        await reply(update, ctx.text(lang, "channel.not_found", name=echo(handle)))
         return
+    handle = f"@{channel.username}" if channel.username else handle  # Telegram's spelling
     if channel.type != ChatType.CHANNEL:
         await reply(update, ctx.text(lang, "channel.usage"))
         return
@@ -71,10 +85,7 @@ async def channel_command(update: Update, ctx: BotContext) -> None:
         if rest:
             topic = resolve_topic(rest)
             if topic is None:
-                await reply(
-                    update,
-                    ctx.text(lang, "unknown.topic", name=esc(rest), topics=topic_names(lang)),
-                )
+                await reply(update, unknown_topic_text(ctx, rest, lang))
                 return
             if not await chats.unsubscribe(session, row.id, TOPIC, topic):
                 await chats.subscribe(session, row.id, TOPIC, topic, now)

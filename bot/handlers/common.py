@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+ECHO_MAX = 64  # characters of a reader's input quoted back in an error
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +201,26 @@ async def too_many(
     await reply(update, ctx.text(lang, "error.too_many", example=example))
 
 
+def echo(typed: str) -> str:
+    """What a reader typed, shortened and escaped, to quote back in a reply.
+
+    Quoting it whole could push the reply past Telegram's 4096 characters, and unescaped it
+    could be read as markup: either way the reader would get an error instead of help.
+    """
+    typed = " ".join(typed.split())
+    if len(typed) > ECHO_MAX:
+        typed = typed[: ECHO_MAX - 1].rstrip() + "…"
+    return esc(typed)
+
+
+def unknown_topic_text(ctx: BotContext, name: str, lang: str) -> str:
+    """The topic does not exist, and the topics that do."""
+    return ctx.text(lang, "unknown.topic", name=echo(name), topics=topic_names(lang))
+
+
 async def unknown_topic(update: Update, ctx: BotContext, name: str, lang: str) -> None:
     """Say the topic does not exist and list the topics."""
-    await reply(update, ctx.text(lang, "unknown.topic", name=esc(name), topics=topic_names(lang)))
+    await reply(update, unknown_topic_text(ctx, name, lang))
 
 
 def is_number(text: str) -> bool:

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from bot.formatting import esc, render_list
+from bot.formatting import render_list
 from bot.handlers.common import (
     chat_of,
     chat_tz,
@@ -16,7 +16,7 @@ from bot.handlers.common import (
     refuse,
     reply,
     resolve_topic,
-    topic_names,
+    unknown_topic_text,
 )
 from bot.news.taxonomy import TAXONOMY, is_valid_topic, topic_label
 from storage import chats
@@ -65,10 +65,7 @@ async def topic_command(update: Update, ctx: BotContext) -> None:
             return
         topic = resolve_topic(name)
         if topic is None:
-            await reply(
-                update,
-                ctx.text(lang, "unknown.topic", name=esc(name), topics=topic_names(lang)),
-            )
+            await reply(update, unknown_topic_text(ctx, name, lang))
             return
         views = await latest_stories(session, limit=TOPIC_STORIES, topic=topic)
     heading = ctx.text(lang, "latest.heading_topic", topic=topic_label(topic, lang))

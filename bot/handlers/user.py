@@ -13,6 +13,7 @@ from bot.handlers.common import (
     args_of,
     chat_lang,
     chat_of,
+    echo,
     lang_of,
     may_change,
     pilihan_times,
@@ -178,7 +179,7 @@ async def unknown_command(update: Update, ctx: BotContext) -> None:
     ):
         return  # another bot's command, or one for every bot: not ours to answer
     lang = await chat_lang(update, ctx)
-    await reply(update, ctx.text(lang, "unknown.command", command=command))
+    await reply(update, ctx.text(lang, "unknown.command", command=echo(command)))
 
 
 async def stale_button(update: Update, ctx: BotContext) -> None:

@@ -116,6 +116,43 @@ async def test_bad_arguments_get_a_helpful_reply(bot: BotHarness, text: str, nee
     assert needle in answer.text
 
 
+LONG = "x" * 4000
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("/foo<b>", "Perintah /foo&lt;b&gt; tidak dikenal"),
+        ("/a&b", "Perintah /a&amp;b tidak dikenal"),
+        (f"/{LONG}", "tidak dikenal"),
+        (f"/topic {LONG}", "Topik «xxxx"),
+        (f"/topic <i>{LONG}", "Topik «&lt;i&gt;xxx"),
+        (f"/subscribe {LONG}", "Topik «xxxx"),
+        (f"/unsubscribe {LONG}", "Topik «xxxx"),
+        (f"/latest 3 {LONG}", "Topik «xxxx"),
+    ],
+)
+async def test_what_a_reader_typed_is_quoted_escaped_and_short(
+    bot: BotHarness, text: str, needle: str
+) -> None:
+    answer = await bot.say(text)
+    assert needle in answer.text
+    assert "Maaf" not in answer.text
+    if LONG in text:
+        assert "x" * 64 not in answer.text and "…" in answer.text
+
+
+async def test_channel_setup_quotes_a_long_topic_briefly(bot: BotHarness) -> None:
+    from tests.bot.updates import CHANNEL_ID
+
+    bot.api.chat_types[CHANNEL_ID] = "channel"
+    bot.api.set_member(CHANNEL_ID, USER_ID, "creator")
+    answer = await bot.say(f"/channel @kanalberita {LONG}")
+    assert "Topik «xxx" in answer.text and "x" * 64 not in answer.text
+    answer = await bot.say(f"/channel @{LONG}")
+    assert "x" * 64 not in answer.text
+
+
 async def test_bad_arguments_in_english(bot: BotHarness) -> None:
     assert "between 1 and 20" in (await bot.say("/latest 50", lang="en")).text
     assert "There is no topic" in (await bot.say("/topic nowhere", lang="en")).text
