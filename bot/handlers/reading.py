@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.formatting import render_digest, render_list
@@ -23,12 +25,13 @@ from bot.handlers.common import (
     too_many,
     unknown_topic,
 )
-from bot.news.taxonomy import topic_label
+from bot.news.taxonomy import is_valid_topic, topic_label
 from bot.pilihan import pick_pilihan
 from storage.stories import latest_stories
 
 LATEST_DEFAULT = 5
 LATEST_MAX = 20
+OFFSET_MAX = 1000  # stories a reader can page through with "more"
 
 
 async def latest(update: Update, ctx: BotContext) -> None:
@@ -56,10 +59,41 @@ async def latest(update: Update, ctx: BotContext) -> None:
     await send_latest_page(update, ctx, topic=topic, count=count, offset=0, before=before)
 
 
+class Page(NamedTuple):
+    """Where a "more" button continues: page size, stories shown, cut-off, topic."""
+
+    size: int
+    offset: int
+    before: int
+    topic: str | None
+
+
+def page_of(data: str, now: datetime) -> Page | None:
+    """The page a "more" button's data names, or None when it is malformed or out of range."""
+    try:
+        _, count, offset, before, topic = data.split("|", 4)
+        page = Page(int(count), int(offset), int(before), topic or None)
+    except ValueError:
+        return None
+    # Callback data can be forged: a negative OFFSET fails on PostgreSQL, a huge timestamp
+    # overflows datetime. The bot itself never makes such a button.
+    if not 1 <= page.size <= LATEST_MAX or not 0 <= page.offset <= OFFSET_MAX:
+        return None
+    if not 0 < page.before <= now.timestamp() + 86_400:
+        return None
+    if page.topic is not None and not is_valid_topic(page.topic):
+        return None
+    return page
+
+
 async def more_button(update: Update, ctx: BotContext) -> None:
     """The "more" button of /latest: the next page, as a new message."""
     query = update.callback_query
     if query is None or not query.data:
+        return
+    page = page_of(query.data, ctx.now())
+    if page is None:
+        await query.answer(ctx.text(await chat_lang(update, ctx), "error.expired"))
         return
     if update.effective_chat is not None and update.effective_chat.type == ChatType.CHANNEL:
         # Every viewer sees the button, but a new page is a post: only the channel's admins.
@@ -70,13 +104,13 @@ async def more_button(update: Update, ctx: BotContext) -> None:
             return
     await query.answer()
     try:
-        _, count, offset, before, topic = query.data.split("|", 4)
-        page = (int(count), int(offset), int(before))
-    except ValueError:
-        return
-    await query.edit_message_reply_markup(None)
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+        return  # a double tap: the first tap took the button away and sends the page
     await send_latest_page(
-        update, ctx, topic=topic or None, count=page[0], offset=page[1], before=page[2]
+        update, ctx, topic=page.topic, count=page.size, offset=page.offset, before=page.before
     )
 
 
@@ -114,7 +148,7 @@ async def send_latest_page(
     )
     markup = None
     shown = offset + rendered.items
-    if len(views) > rendered.items:
+    if len(views) > rendered.items and shown <= OFFSET_MAX:
         data = f"m|{count}|{shown}|{before}|{topic or ''}"
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(ctx.text(lang, "button.more"), callback_data=data)]]

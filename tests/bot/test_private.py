@@ -181,6 +181,52 @@ async def test_latest_lists_escaped_stories_newest_first_with_more(bot: BotHarne
     assert "Tribunnews · Kompas · Detik" in page3.text
 
 
+async def test_a_double_tap_on_more_sends_the_page_once(bot: BotHarness) -> None:
+    from tests.bot.fakeapi import Failure
+
+    for n in range(4):
+        await add_story(bot.resources, f"Berita nomor {n}")
+    (more,) = (await bot.say("/latest 2")).buttons()
+    await bot.feed(bot.updates.callback(more["callback_data"]))
+    assert len(bot.api.sent(USER_ID)) == 2
+    # The second tap finds the button already gone: Telegram says "not modified".
+    bot.api.fail(
+        Failure(
+            400,
+            "Bad Request: message is not modified: specified new message content and reply "
+            "markup are exactly the same as a current content and reply markup of the message",
+        ),
+        method="editMessageReplyMarkup",
+    )
+    calls = await bot.answers_to(bot.updates.callback(more["callback_data"]))
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    assert len(bot.api.sent(USER_ID)) == 2 and "Maaf" not in bot.api.last(USER_ID).text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "m|5|-3|{now}|",
+        "m|0|0|{now}|",
+        "m|21|0|{now}|",
+        "m|5|1001|{now}|",
+        "m|5|0|-1|",
+        "m|5|0|99999999999999999|",
+        "m|5|0|{now}|tidak-ada",
+        "m|5|0|{now}|region:atlantis",
+        "m|x|0|{now}|",
+        "m|5|0",
+    ],
+)
+async def test_forged_more_buttons_are_refused_politely(bot: BotHarness, data: str) -> None:
+    import time
+
+    await add_story(bot.resources, "Berita satu")
+    calls = await bot.answers_to(bot.updates.callback(data.format(now=int(time.time()))))
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
+    assert calls[0].params["text"].startswith("Tombol ini")
+
+
 async def test_latest_of_a_topic_and_when_empty(bot: BotHarness) -> None:
     assert "Belum ada berita" in (await bot.say("/latest")).text
     await add_story(bot.resources, "Gol di menit akhir", topics=("sepak-bola", "olahraga"))
