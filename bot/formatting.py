@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
+from bot.deep_links import PILIHAN_PAYLOAD, start_link
 from bot.i18n import Catalogue, default_catalogue
 from bot.news.sentences import split_sentences
 from storage.stories import StoryView
@@ -18,7 +19,6 @@ from storage.stories import StoryView
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 SUMMARY_SENTENCES = 3
-FOLLOW_PAYLOAD = "pilihan"
 
 # Indonesia's three zones have names every reader knows.
 _ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -76,9 +76,9 @@ def short_summary(summary: str, sentences: int = SUMMARY_SENTENCES) -> str:
     return " ".join(parts[:sentences])
 
 
-def follow_link(bot_username: str | None, payload: str = FOLLOW_PAYLOAD) -> str | None:
+def follow_link(bot_username: str | None, payload: str = PILIHAN_PAYLOAD) -> str | None:
     """The deep link that follows Berita Pilihan in one tap."""
-    return f"https://t.me/{bot_username}?start={payload}" if bot_username else None
+    return start_link(bot_username, payload)
 
 
 def follow_prompt(lang: str, bot_username: str | None, *, catalogue: Catalogue) -> str:

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.deep_links import share_link, start_link, topic_payload
 from bot.formatting import render_list
 from bot.handlers.common import (
     chat_of,
@@ -44,10 +45,17 @@ def topics_keyboard(followed: set[str], lang: str) -> InlineKeyboardMarkup:
 def follow_keyboard(
     ctx: BotContext, topic: str, following: bool, lang: str
 ) -> InlineKeyboardMarkup:
-    """One button: follow or unfollow a topic."""
+    """Follow or unfollow a topic, and share a link that follows it in one tap."""
+    name = topic_label(topic, lang)
     key = "button.unfollow_topic" if following else "button.follow_topic"
-    label = ctx.text(lang, key, topic=topic_label(topic, lang))
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"tf|{topic}")]])
+    label = ctx.text(lang, key, topic=name)
+    rows = [[InlineKeyboardButton(label, callback_data=f"tf|{topic}")]]
+    link = start_link(ctx.bot.username, topic_payload(topic))
+    if link:
+        share = share_link(link, ctx.text(lang, "share.topic_text", topic=name))
+        label = ctx.text(lang, "button.share_topic", topic=name)
+        rows.append([InlineKeyboardButton(label, url=share)])
+    return InlineKeyboardMarkup(rows)
 
 
 async def topic_command(update: Update, ctx: BotContext) -> None:

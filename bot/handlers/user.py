@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
+from bot.deep_links import (
+    PILIHAN_PAYLOAD,
+    TOPIC_PAYLOAD,
+    share_link,
+    start_link,
+    topic_of_payload,
+)
 from bot.formatting import esc
 from bot.handlers.common import (
     args_of,
@@ -26,12 +31,11 @@ from bot.handlers.common import (
     topic_names,
     unknown_topic,
 )
-from bot.news.taxonomy import is_valid_topic, topic_label
+from bot.news.taxonomy import topic_label
 from storage import chats
 from storage.chats import KEYWORD, PILIHAN, TOPIC
 
 KEYWORD_MAX = 100
-TOPIC_PAYLOAD = "topik-"
 
 
 async def start(update: Update, ctx: BotContext) -> None:
@@ -41,11 +45,16 @@ async def start(update: Update, ctx: BotContext) -> None:
         await too_many(update, ctx, "/start")
         return
     payload = args[0] if args else ""
-    if payload == "pilihan":
+    if payload == PILIHAN_PAYLOAD:
         await follow(update, ctx, PILIHAN, "")
         return
-    if payload.startswith(TOPIC_PAYLOAD) and is_valid_topic(payload.removeprefix(TOPIC_PAYLOAD)):
-        await follow(update, ctx, TOPIC, payload.removeprefix(TOPIC_PAYLOAD))
+    if payload.startswith(TOPIC_PAYLOAD):
+        topic = topic_of_payload(payload)
+        if topic is None:
+            lang = await chat_lang(update, ctx)
+            await unknown_topic(update, ctx, payload.removeprefix(TOPIC_PAYLOAD), lang)
+        else:
+            await follow(update, ctx, TOPIC, topic)
         return
     async with ctx.sessions.begin() as session:
         chat = await chat_of(session, update, ctx)
@@ -56,15 +65,11 @@ async def start(update: Update, ctx: BotContext) -> None:
 
 
 def start_keyboard(ctx: BotContext, lang: str) -> InlineKeyboardMarkup:
-    """The "Ikuti" button and a share link for friends."""
+    """The "Ikuti" button and a share link that follows Berita Pilihan in one tap."""
     rows = [[InlineKeyboardButton(ctx.text(lang, "button.follow"), callback_data="f|pilihan")]]
-    username = ctx.bot.username
-    if username:
-        link = f"https://t.me/{username}"
-        share = (
-            f"https://t.me/share/url?url={quote(link, safe='')}"
-            f"&text={quote(ctx.text(lang, 'share.text'), safe='')}"
-        )
+    link = start_link(ctx.bot.username, PILIHAN_PAYLOAD)
+    if link:
+        share = share_link(link, ctx.text(lang, "share.text"))
         rows.append([InlineKeyboardButton(ctx.text(lang, "button.share"), url=share)])
     return InlineKeyboardMarkup(rows)
 

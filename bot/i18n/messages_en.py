@@ -17,6 +17,8 @@ MESSAGES: dict[str, str] = {
     "button.follow": "Follow",
     "button.share": "📣 Share with friends",
     "share.text": "Top stories from Indonesian media, right in Telegram",
+    "button.share_topic": "📣 Share {topic}",
+    "share.topic_text": "{topic} news from Indonesian media, right in Telegram",
     "group.welcome": (
         "👋 Thanks for adding me. Group admins can send /subscribe for the daily Berita Pilihan "
         "or /topic to choose topics."

@@ -17,6 +17,8 @@ MESSAGES: dict[str, str] = {
     "button.follow": "Ikuti",
     "button.share": "📣 Bagikan ke teman",
     "share.text": "Berita Pilihan dari media Indonesia, langsung di Telegram",
+    "button.share_topic": "📣 Bagikan {topic}",
+    "share.topic_text": "Berita {topic} dari media Indonesia, langsung di Telegram",
     "group.welcome": (
         "👋 Terima kasih sudah menambahkan saya. Admin grup dapat mengirim /subscribe untuk "
         "Berita Pilihan harian atau /topic untuk memilih topik."

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from storage import chats
 from storage.models import Chat
-from tests.bot.fakeapi import FakeBotAPI
+from tests.bot.fakeapi import BOT_USERNAME, FakeBotAPI
 from tests.bot.harness import BotHarness, add_story
 from tests.bot.updates import GROUP_ID, USER_ID, chat
 
@@ -48,14 +50,25 @@ async def test_topic_view_follow_button(bot: BotHarness) -> None:
     await add_story(bot.resources, "Harga beras naik", topics=("ekonomi",))
     answer = await bot.say("/topic ekonomi")
     assert "Harga beras naik" in answer.text
-    (button,) = answer.buttons()
+    button, share = answer.buttons()
     assert button == {"text": "🔔 Ikuti Ekonomi", "callback_data": "tf|ekonomi"}
+    assert share["text"] == "📣 Bagikan Ekonomi"
+    shared = parse_qs(urlsplit(share["url"]).query)
+    assert shared["url"] == [f"https://t.me/{BOT_USERNAME}?start=topik-ekonomi"]
     await bot.feed(bot.updates.callback("tf|ekonomi"))
-    assert labels(bot.api) == ["🔕 Berhenti mengikuti Ekonomi"]
+    assert labels(bot.api) == ["🔕 Berhenti mengikuti Ekonomi", "📣 Bagikan Ekonomi"]
     answer = await bot.say("/topic economy")
     assert answer.buttons()[0]["text"] == "🔕 Berhenti mengikuti Ekonomi"
     await bot.feed(bot.updates.callback("tf|ekonomi"))
-    assert labels(bot.api) == ["🔔 Ikuti Ekonomi"]
+    assert labels(bot.api) == ["🔔 Ikuti Ekonomi", "📣 Bagikan Ekonomi"]
+    # A region's link uses a payload Telegram allows; following it subscribes to the region.
+    answer = await bot.say("/topic jawa timur")
+    link = parse_qs(urlsplit(answer.buttons()[1]["url"]).query)["url"][0]
+    assert link.endswith("?start=topik-region-jawa-timur")
+    await bot.say(f"/start {link.rsplit('=', 1)[1]}")
+    async with bot.resources.sessions() as s:
+        followed = await chats.subscriptions_of(s, (await row(bot)).id)
+    assert ("topic", "region:jawa-timur") in followed
 
 
 async def test_group_members_cannot_toggle(bot: BotHarness) -> None:

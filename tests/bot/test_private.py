@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from sqlalchemy import select
 
@@ -29,9 +31,10 @@ async def test_start_welcomes_with_follow_prompt_and_share_link(bot: BotHarness)
     assert "Halo" in answer.text and "Dapatkan Berita Pilihan di Telegram Anda" in answer.text
     follow, share = answer.buttons()
     assert follow == {"text": "Ikuti", "callback_data": "f|pilihan"}
-    assert share["url"].startswith(
-        "https://t.me/share/url?url=https%3A%2F%2Ft.me%2F" + BOT_USERNAME
-    )
+    shared = parse_qs(urlsplit(share["url"]).query)
+    assert share["url"].startswith("https://t.me/share/url?")
+    assert shared["url"] == [f"https://t.me/{BOT_USERNAME}?start=pilihan"]
+    assert shared["text"] == ["Berita Pilihan dari media Indonesia, langsung di Telegram"]
     assert await subs(bot) == []  # /start alone does not subscribe
 
 
@@ -46,8 +49,11 @@ async def test_start_in_english_for_an_english_client(bot: BotHarness) -> None:
     [
         ("pilihan", [("pilihan", "")], "Anda mengikuti Berita Pilihan"),
         ("topik-sepak-bola", [("topic", "sepak-bola")], "Sepak Bola"),
-        ("topik-region:jawa-timur", [("topic", "region:jawa-timur")], "Jawa Timur"),
-        ("topik-tidak-ada", [], "Halo"),
+        ("topik-region-jawa-timur", [("topic", "region:jawa-timur")], "Jawa Timur"),
+        ("topik-regional", [("topic", "regional")], "Regional"),
+        ("topik-tidak-ada", [], "Topik «tidak-ada» tidak ada. Pilihan topik: "),
+        ("topik-region-atlantis", [], "Topik «region-atlantis» tidak ada"),
+        ("topik-", [], "Topik «» tidak ada"),
         ("sesuatu", [], "Halo"),
     ],
 )
@@ -57,6 +63,13 @@ async def test_deep_links(
     answer = await bot.say(f"/start {payload}")
     assert reply in answer.text
     assert await subs(bot) == expected
+
+
+async def test_deep_link_in_english(bot: BotHarness) -> None:
+    answer = await bot.say("/start topik-region-jawa-timur", lang="en")
+    assert "<b>Jawa Timur</b> stories" in answer.text
+    answer = await bot.say("/start topik-nothing", lang="en")
+    assert "There is no topic «nothing»" in answer.text
 
 
 async def test_follow_button_subscribes(bot: BotHarness) -> None:
