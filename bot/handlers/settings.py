@@ -1,8 +1,7 @@
 """/settings: instant pushes, Berita Pilihan times, quiet hours, language, time zone.
 
-Buttons cycle through presets and edit the message in place; the same settings can be typed:
-`/settings pilihan 06:30,18:00`, `/settings tenang 22:00-06:00` (or `off`), `/settings zona WITA`,
-`/settings bahasa en`.
+Buttons cycle through presets and edit the message in place; the same settings can be typed
+(see bot.handlers.typed_settings): `/settings pilihan 06:30,18:00`, `/settings tenang off`…
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.config import parse_clock
 from bot.context import BotContext
 from bot.formatting import ZONES, zone_name
 from bot.handlers.common import (
@@ -26,6 +24,7 @@ from bot.handlers.common import (
     refuse,
     reply,
 )
+from bot.handlers.typed_settings import Refusal, parse_setting
 from storage import chats
 from storage.models import Chat
 
@@ -42,18 +41,6 @@ QUIET_PRESETS: tuple[tuple[int, int] | None, ...] = (
     (21 * 60, 5 * 60),
     (23 * 60, 7 * 60),
 )
-_WORDS = {
-    "pilihan": "times",
-    "waktu": "times",
-    "times": "times",
-    "tenang": "quiet",
-    "quiet": "quiet",
-    "zona": "tz",
-    "tz": "tz",
-    "bahasa": "lang",
-    "language": "lang",
-}
-_USAGE = "/settings pilihan 07:00,19:00 · /settings tenang 22:00-06:00 · /settings zona WITA"
 
 
 def quiet_label(chat: Chat, ctx: BotContext, lang: str) -> str:
@@ -63,6 +50,25 @@ def quiet_label(chat: Chat, ctx: BotContext, lang: str) -> str:
     return f"{_clock(chat.quiet_start)}–{_clock(chat.quiet_end)}"
 
 
+def settings_text(chat: Chat, ctx: BotContext, lang: str) -> str:
+    """A chat's settings, described in `lang`."""
+    return ctx.text(
+        lang,
+        "settings.heading",
+        push=ctx.text(lang, "state.on" if chat.push_enabled else "state.off"),
+        times=", ".join(pilihan_times(chat, ctx)),
+        quiet=quiet_label(chat, ctx, lang),
+        language=ctx.text(lang, f"language.{lang_of(chat)}"),
+        tz=zone_name(chat_tz(chat, ctx)),
+    )
+
+
+def refusal_text(ctx: BotContext, lang: str, refusal: Refusal, command: str) -> str:
+    """Why typed settings were refused, with examples for `command`."""
+    usage = ctx.text(lang, "settings.usage", command=command)
+    return ctx.text(lang, refusal.key, command=command, usage=usage, **refusal.values)
+
+
 def settings_view(chat: Chat, ctx: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     """The settings text and its buttons."""
     lang = lang_of(chat)
@@ -70,7 +76,7 @@ def settings_view(chat: Chat, ctx: BotContext) -> tuple[str, InlineKeyboardMarku
     times = ", ".join(pilihan_times(chat, ctx))
     quiet = quiet_label(chat, ctx, lang)
     tz = zone_name(chat_tz(chat, ctx))
-    text = ctx.text(lang, "settings.heading", push=state, times=times, quiet=quiet, tz=tz)
+    text = settings_text(chat, ctx, lang)
     zones = [
         InlineKeyboardButton(("✅ " if tz == name else "") + name, callback_data=f"s|tz|{name}")
         for name in ZONES
@@ -100,9 +106,9 @@ async def settings_command(update: Update, ctx: BotContext) -> None:
         chat = await chat_of(session, update, ctx)
         lang = lang_of(chat)
         if args:
-            change = _parse(args, ctx)
-            if change is None:
-                await reply(update, ctx.text(lang, "error.too_many", example=_USAGE))
+            change = parse_setting(args)
+            if isinstance(change, Refusal):
+                await reply(update, refusal_text(ctx, lang, change, "/settings"))
                 return
             if not await may_change(update, ctx):
                 await refuse(update, ctx, chat)
@@ -161,30 +167,6 @@ def _next_value(chat: Chat, parts: list[str], ctx: BotContext) -> dict[str, Any]
         index = QUIET_PRESETS.index(now) if now in QUIET_PRESETS else 0
         span = QUIET_PRESETS[(index + 1) % len(QUIET_PRESETS)]
         return {"quiet_start": span[0] if span else None, "quiet_end": span[1] if span else None}
-    return None
-
-
-def _parse(args: list[str], ctx: BotContext) -> dict[str, Any] | None:
-    """A typed setting (`pilihan 06:30,18:00`, `tenang off`…) as column values, or None."""
-    if len(args) != 2 or args[0].casefold() not in _WORDS:
-        return None
-    what, value = _WORDS[args[0].casefold()], args[1]
-    try:
-        if what == "times":
-            times = sorted({parse_clock(p).strftime("%H:%M") for p in value.split(",") if p})
-            return {"pilihan_times": times} if 1 <= len(times) <= 6 else None
-        if what == "quiet":
-            if value.casefold() in ("off", "mati", "tidak"):
-                return {"quiet_start": None, "quiet_end": None}
-            start, _, end = value.replace("–", "-").partition("-")
-            a, b = parse_clock(start), parse_clock(end)
-            return {"quiet_start": a.hour * 60 + a.minute, "quiet_end": b.hour * 60 + b.minute}
-    except ValueError:
-        return None
-    if what == "tz" and value.upper() in ZONES:
-        return {"timezone": ZONES[value.upper()]}
-    if what == "lang" and value.casefold() in ("id", "en"):
-        return {"language": value.casefold()}
     return None
 
 

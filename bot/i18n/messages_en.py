@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
         "Instant news: {push}\n"
         "Berita Pilihan: {times}\n"
         "Quiet hours: {quiet}\n"
-        "Language: English\n"
+        "Language: {language}\n"
         "Time zone: {tz}"
     ),
     "state.on": "on",
@@ -84,6 +84,31 @@ MESSAGES: dict[str, str] = {
     "button.language": "🌐 Bahasa Indonesia",
     "button.tz": "🕒 {tz}",
     "settings.saved": "Saved.",
+    # Typed settings; {command} is "/settings" or "/channel @name"
+    "settings.usage": (
+        "{command} times 07:00,19:00 · {command} quiet 22:00-06:00 · {command} tz WITA · "
+        "{command} language id"
+    ),
+    "settings.unknown": "There is no setting «{word}». Examples: {usage}",
+    "settings.missing": "Write the value too. Examples: {usage}",
+    "settings.too_many": "Too many arguments for «{word}». Examples: {usage}",
+    "settings.bad_time": (
+        "«{value}» is not a time like 07:00. Example: {command} times 07:00,19:00"
+    ),
+    "settings.too_many_times": (
+        "At most {max} Berita Pilihan times. Example: {command} times 07:00,19:00"
+    ),
+    "settings.bad_quiet": (
+        "«{value}» is not a quiet-hours span like 22:00-06:00. Example: {command} quiet "
+        "22:00-06:00 or {command} quiet off"
+    ),
+    "settings.bad_zone": "There is no time zone «{value}». Choose {zones}, e.g. {command} tz WITA",
+    "settings.bad_language": (
+        "There is no language «{value}». Choose id (Indonesian) or en (English), e.g. "
+        "{command} language id"
+    ),
+    "language.id": "Indonesian",
+    "language.en": "English",
     # Channels
     "channel.usage": (
         "For a channel: make me an admin of your channel, then send here\n"

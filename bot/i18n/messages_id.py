@@ -79,7 +79,7 @@ MESSAGES: dict[str, str] = {
         "Berita langsung: {push}\n"
         "Berita Pilihan: {times}\n"
         "Jam tenang: {quiet}\n"
-        "Bahasa: Indonesia\n"
+        "Bahasa: {language}\n"
         "Zona waktu: {tz}"
     ),
     "state.on": "aktif",
@@ -91,6 +91,33 @@ MESSAGES: dict[str, str] = {
     "button.language": "🌐 English",
     "button.tz": "🕒 {tz}",
     "settings.saved": "Tersimpan.",
+    # Typed settings; {command} is "/settings" or "/channel @name"
+    "settings.usage": (
+        "{command} pilihan 07:00,19:00 · {command} tenang 22:00-06:00 · {command} zona WITA · "
+        "{command} bahasa en"
+    ),
+    "settings.unknown": "Pengaturan «{word}» tidak dikenal. Contoh: {usage}",
+    "settings.missing": "Tulis juga nilainya. Contoh: {usage}",
+    "settings.too_many": "Terlalu banyak argumen untuk «{word}». Contoh: {usage}",
+    "settings.bad_time": (
+        "«{value}» bukan jam seperti 07:00. Contoh: {command} pilihan 07:00,19:00"
+    ),
+    "settings.too_many_times": (
+        "Paling banyak {max} jam Berita Pilihan. Contoh: {command} pilihan 07:00,19:00"
+    ),
+    "settings.bad_quiet": (
+        "«{value}» bukan jam tenang seperti 22:00-06:00. Contoh: {command} tenang 22:00-06:00 "
+        "atau {command} tenang off"
+    ),
+    "settings.bad_zone": (
+        "Zona waktu «{value}» tidak dikenal. Pilih {zones}, misalnya {command} zona WITA"
+    ),
+    "settings.bad_language": (
+        "Bahasa «{value}» tidak tersedia. Pilih id (Indonesia) atau en (English), misalnya "
+        "{command} bahasa en"
+    ),
+    "language.id": "Indonesia",
+    "language.en": "Inggris",
     # Channels
     "channel.usage": (
         "Untuk kanal: jadikan saya admin kanal Anda, lalu kirim di sini\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from storage import chats
 from storage.models import Chat
 from tests.bot.fakeapi import BOT_USERNAME, FakeBotAPI
@@ -123,7 +125,7 @@ async def test_settings_typed(bot: BotHarness) -> None:
     assert "Zona waktu: WIT" in answer.text
     answer = await bot.say("/settings tenang off")
     assert "Jam tenang: tidak ada" in answer.text
-    assert "Terlalu banyak argumen" in (await bot.say("/settings pilihan 25:00")).text
+    assert "«25:00» bukan jam" in (await bot.say("/settings pilihan 25:00")).text
     answer = await bot.say("/settings bahasa en")
     assert "Language: English" in answer.text
     # The Pilihan time now shows in the chosen zone and confirms with the chosen times.
@@ -139,3 +141,67 @@ async def test_unchanged_edit_is_harmless(bot: BotHarness) -> None:
     )
     await bot.feed(bot.updates.callback("t|olahraga"))
     assert "Maaf" not in bot.api.last(USER_ID).text
+
+
+@pytest.mark.parametrize(
+    ("typed", "indonesian", "english"),
+    [
+        (
+            "zona PST",
+            "Zona waktu «PST» tidak dikenal. Pilih WIB, WITA, WIT, misalnya /settings zona WITA",
+            "There is no time zone «PST». Choose WIB, WITA, WIT, e.g. /settings tz WITA",
+        ),
+        (
+            "pilihan 99:00",
+            "«99:00» bukan jam seperti 07:00. Contoh: /settings pilihan 07:00,19:00",
+            "«99:00» is not a time like 07:00. Example: /settings times 07:00,19:00",
+        ),
+        (
+            "pilihan 07:00,08:00,09:00,10:00,11:00,12:00,13:00",
+            "Paling banyak 6 jam Berita Pilihan",
+            "At most 6 Berita Pilihan times",
+        ),
+        (
+            "tenang 22:00",
+            "«22:00» bukan jam tenang seperti 22:00-06:00",
+            "«22:00» is not a quiet-hours span like 22:00-06:00",
+        ),
+        ("tenang 22:00-22:00", "bukan jam tenang", "is not a quiet-hours span"),
+        (
+            "bahasa jawa",
+            "Bahasa «jawa» tidak tersedia. Pilih id (Indonesia) atau en (English)",
+            "There is no language «jawa». Choose id (Indonesian) or en (English)",
+        ),
+        ("zona", "Tulis juga nilainya. Contoh: /settings pilihan", "Write the value too."),
+        ("zona WIB WITA", "Terlalu banyak argumen untuk «zona»", "Too many arguments for «zona»"),
+        (
+            "warna <b>biru</b>",
+            "Pengaturan «warna» tidak dikenal. Contoh: /settings pilihan 07:00,19:00 · "
+            "/settings tenang 22:00-06:00 · /settings zona WITA · /settings bahasa en",
+            "There is no setting «warna». Examples: /settings times 07:00,19:00 · "
+            "/settings quiet 22:00-06:00 · /settings tz WITA · /settings language id",
+        ),
+        ("<i>x", "Pengaturan «&lt;i&gt;x» tidak dikenal", "There is no setting «&lt;i&gt;x»"),
+    ],
+)
+async def test_settings_mistakes_are_named_in_the_chats_language(
+    bot: BotHarness, typed: str, indonesian: str, english: str
+) -> None:
+    assert indonesian in (await bot.say(f"/settings {typed}")).text
+    assert english in (await bot.say(f"/settings {typed}", user_id=99, lang="en")).text
+    saved = await row(bot)
+    assert (saved.timezone, saved.pilihan_times, saved.quiet_start, saved.language) == (
+        None,
+        None,
+        None,
+        "id",
+    )
+
+
+async def test_settings_typed_with_spaces_and_english_words(bot: BotHarness) -> None:
+    answer = await bot.say("/settings times 19:00, 07:00", lang="en")
+    assert "Berita Pilihan: 07:00, 19:00" in answer.text
+    answer = await bot.say("/settings quiet 22:00 - 05:30", lang="en")
+    assert "Quiet hours: 22:00–05:30" in answer.text
+    answer = await bot.say("/settings language indonesia", lang="en")
+    assert "Bahasa: Indonesia" in answer.text

@@ -119,7 +119,7 @@ async def test_subscribe_variants_and_unsubscribe(bot: BotHarness) -> None:
         ("/stop sekarang", "Terlalu banyak argumen"),
         ("/pilihan besok", "Terlalu banyak argumen"),
         ("/start a b", "Terlalu banyak argumen"),
-        ("/settings warna biru", "Terlalu banyak argumen"),
+        ("/settings warna biru", "Pengaturan «warna» tidak dikenal"),
         ("/topic antah berantah", "tidak ada"),
         ("/frobnicate", "Perintah /frobnicate tidak dikenal"),
     ],
