@@ -114,8 +114,13 @@ MESSAGES: dict[str, str] = {
         "For a channel: make me an admin of your channel, then send here\n"
         "/channel @channelname — follow Berita Pilihan in the channel\n"
         "/channel @channelname &lt;topic&gt; — follow/unfollow a topic\n"
+        "/channel @channelname times 07:00,19:00 — Berita Pilihan times\n"
+        "/channel @channelname tz WITA — time zone (WIB, WITA, WIT)\n"
+        "/channel @channelname language id — the channel's language (id, en)\n"
+        "/channel @channelname settings — show the channel's settings\n"
         "/channel @channelname stop — stop everything"
     ),
+    "channel.settings": "📢 Channel {name}\n\n{settings}",
     "channel.connected": "📢 Channel {name} connected. It follows: {items}.",
     "channel.stopped": "🔕 Every subscription of channel {name} stopped.",
     "channel.not_found": "I cannot find channel {name}. Make sure I am an admin there.",

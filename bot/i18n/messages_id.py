@@ -123,8 +123,13 @@ MESSAGES: dict[str, str] = {
         "Untuk kanal: jadikan saya admin kanal Anda, lalu kirim di sini\n"
         "/channel @namakanal — ikuti Berita Pilihan di kanal\n"
         "/channel @namakanal &lt;topik&gt; — ikuti/berhenti topik\n"
+        "/channel @namakanal pilihan 07:00,19:00 — jam Berita Pilihan\n"
+        "/channel @namakanal zona WITA — zona waktu (WIB, WITA, WIT)\n"
+        "/channel @namakanal bahasa en — bahasa kanal (id, en)\n"
+        "/channel @namakanal pengaturan — lihat pengaturan kanal\n"
         "/channel @namakanal stop — hentikan semua"
     ),
+    "channel.settings": "📢 Kanal {name}\n\n{settings}",
     "channel.connected": "📢 Kanal {name} terhubung. Langganan: {items}.",
     "channel.stopped": "🔕 Semua langganan kanal {name} dihentikan.",
     "channel.not_found": "Saya tidak menemukan kanal {name}. Pastikan saya sudah admin di sana.",

@@ -174,6 +174,51 @@ async def test_channel_set_up_from_a_private_chat(bot: BotHarness) -> None:
     assert "tidak menemukan kanal" in (await bot.say("/channel @hilang")).text
 
 
+async def test_channel_settings_from_a_private_chat(bot: BotHarness) -> None:
+    bot.api.chat_types[CHANNEL_ID] = "channel"
+    bot.api.set_member(CHANNEL_ID, USER_ID, "creator")
+    answer = await bot.say("/channel @kanalberita zona WITA")
+    assert "Kanal @kanalberita" in answer.text and "Zona waktu: WITA" in answer.text
+    answer = await bot.say("/channel @kanalberita pilihan 18:00, 06:00")
+    assert "Berita Pilihan: 06:00, 18:00" in answer.text
+    answer = await bot.say("/channel @kanalberita bahasa en")
+    assert "Bahasa: Inggris" in answer.text  # told in the admin's language
+    answer = await bot.say("/channel @kanalberita zona PST")
+    assert "Zona waktu «PST» tidak dikenal" in answer.text
+    assert "/channel @kanalberita zona WITA" in answer.text
+    answer = await bot.say("/channel @kanalberita pilihan 99:00")
+    assert "«99:00» bukan jam" in answer.text
+    row = await row_of(bot, CHANNEL_ID)
+    assert (row.timezone, row.pilihan_times, row.language) == (
+        "Asia/Makassar",
+        ["06:00", "18:00"],
+        "en",
+    )
+    assert await subs(bot, CHANNEL_ID) == []  # settings alone follow nothing
+    answer = await bot.say("/channel @kanalberita pengaturan")
+    assert "Pengaturan" in answer.text and "Berita Pilihan: 06:00, 18:00" in answer.text
+    answer = await bot.say("/channel @kanalberita pilihan")
+    assert "terhubung" in answer.text and await subs(bot, CHANNEL_ID) == [("pilihan", "")]
+    # The channel now speaks English, in its posts and on its schedule.
+    calls = await bot.answers_to(bot.updates.channel_post("/settings"))
+    assert "Time zone: WITA" in calls[-1].text and "Language: English" in calls[-1].text
+
+
+async def test_channel_settings_in_english_and_only_for_its_admins(bot: BotHarness) -> None:
+    bot.api.chat_types[CHANNEL_ID] = "channel"
+    answer = await bot.say("/channel @kanalberita tz WIT", lang="en")
+    assert "Both you and I must be admins" in answer.text
+    bot.api.set_member(CHANNEL_ID, USER_ID, "administrator")
+    answer = await bot.say("/channel @kanalberita tz WIT", lang="en")
+    assert "Channel @kanalberita" in answer.text and "Time zone: WIT" in answer.text
+    answer = await bot.say("/channel @kanalberita language klingon", lang="en")
+    assert "There is no language «klingon»" in answer.text
+    assert "/channel @kanalberita language id" in answer.text
+    assert "/channel @channelname tz WITA" in (await bot.say("/channel", lang="en")).text
+    row = await row_of(bot, CHANNEL_ID)
+    assert (row.timezone, row.language) == ("Asia/Jayapura", "en")
+
+
 async def test_bot_added_removed_blocked_unblocked(bot: BotHarness) -> None:
     group = chat(GROUP_ID, "group")
     calls = await bot.answers_to(bot.updates.my_chat_member(group, old="left", new="member"))
