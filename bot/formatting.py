@@ -63,11 +63,13 @@ def format_date(when: datetime, tz: tzinfo, lang: str, *, catalogue: Catalogue) 
     return f"{local.day} {month} {local.year}"
 
 
-def outlets_line(view: StoryView, *, limit: int = 4) -> str:
-    """ "Tribunnews · Kompas · Detik": each outlet once, in the order they carried it."""
+def outlets_line(view: StoryView, *, lang: str, catalogue: Catalogue, limit: int = 4) -> str:
+    """ "Tribunnews · Kompas · Detik · +2 media": each outlet once, in the order they came."""
     names = list(dict.fromkeys(a.source for a in view.articles))
-    shown = " · ".join(names[:limit])
-    return shown + (f" · +{len(names) - limit}" if len(names) > limit else "")
+    shown = names[:limit]
+    if len(names) > limit:
+        shown.append(catalogue.text(lang, "story.more_outlets", count=len(names) - limit))
+    return " · ".join(shown)
 
 
 def short_summary(summary: str, sentences: int = SUMMARY_SENTENCES) -> str:
@@ -85,7 +87,7 @@ def follow_prompt(lang: str, bot_username: str | None, *, catalogue: Catalogue) 
     """The prompt line that turns a forwarded message into a new follower."""
     prompt = esc(catalogue.text(lang, "follow.prompt"))
     link = follow_link(bot_username)
-    return f'👉 <a href="{esc(link)}">{prompt}</a>' if link else prompt
+    return catalogue.text(lang, "follow.link", link=esc(link), prompt=prompt) if link else prompt
 
 
 def render_story(
@@ -102,7 +104,7 @@ def render_story(
     meta = " — ".join(
         p
         for p in (
-            esc(outlets_line(view)),
+            esc(outlets_line(view, lang=lang, catalogue=cat)),
             esc(format_time(view.published_at, tz, lang, catalogue=cat)),
         )
         if p
@@ -193,7 +195,7 @@ def _list_item(
     meta = " — ".join(
         p
         for p in (
-            esc(outlets_line(view, limit=3)),
+            esc(outlets_line(view, lang=lang, catalogue=catalogue, limit=3)),
             esc(format_time(view.published_at, tz, lang, catalogue=catalogue)),
         )
         if p

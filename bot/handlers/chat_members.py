@@ -9,7 +9,8 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.handlers.common import chat_of, lang_of, reply
+from bot.handlers.common import chat_of, lang_of, place_of, reply
+from bot.i18n import pick_language
 from storage import chats
 
 log = logging.getLogger(__name__)
@@ -89,10 +90,24 @@ async def on_error(update: object, ctx: BotContext) -> None:
     log.error("error while handling %r", update, exc_info=ctx.error)
     if not isinstance(update, Update) or update.effective_message is None:
         return
-    lang = "id"
-    if update.effective_user and (update.effective_user.language_code or "").startswith("en"):
-        lang = "en"
+    lang = await _apology_language(update, ctx)
     try:
         await reply(update, ctx.text(lang, "error.generic"))
     except TelegramError:
         log.warning("could not apologise in %s", update.effective_chat)
+
+
+async def _apology_language(update: Update, ctx: BotContext) -> str:
+    """The chat's language (what every other reply there uses), else the user's."""
+    user = update.effective_user
+    fallback = pick_language(None, user.language_code if user else None)
+    place = place_of(update)
+    if place is None:
+        return fallback
+    try:
+        async with ctx.sessions() as session:
+            chat = await chats.get_chat(session, place.chat_id, place.thread_id)
+    except Exception:  # the database may be what failed: apologise anyway
+        log.warning("no chat language for the apology in %s", place.chat_id, exc_info=True)
+        return fallback
+    return lang_of(chat) if chat is not None else fallback

@@ -177,6 +177,11 @@ def args_of(ctx: BotContext) -> list[str]:
     return list(ctx.args or [])
 
 
+def checked(ctx: BotContext, lang: str, label: str, on: bool) -> str:
+    """A button label, marked when its choice is the chat's."""
+    return ctx.text(lang, "button.checked", label=label) if on else label
+
+
 def lang_of(chat: Chat) -> str:
     """The chat's language."""
     return chat.language or "id"
@@ -194,10 +199,11 @@ async def chat_lang(update: Update, ctx: BotContext) -> str:
 
 
 async def too_many(
-    update: Update, ctx: BotContext, example: str, *, lang: str | None = None
+    update: Update, ctx: BotContext, command: str, *, lang: str | None = None
 ) -> None:
-    """Say there were too many arguments, with an example."""
+    """Say there were too many arguments, with the command's example from the catalogue."""
     lang = lang or await chat_lang(update, ctx)
+    example = ctx.text(lang, f"example.{command}")
     await reply(update, ctx.text(lang, "error.too_many", example=example))
 
 

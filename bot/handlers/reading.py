@@ -51,7 +51,7 @@ async def latest(update: Update, ctx: BotContext) -> None:
         topic = resolve_topic(" ".join(args))
         if topic is None:
             if len(args) > 3:
-                await too_many(update, ctx, "/latest 5 olahraga", lang=lang)
+                await too_many(update, ctx, "latest", lang=lang)
             else:
                 await unknown_topic(update, ctx, " ".join(args), lang)
             return
@@ -163,7 +163,7 @@ async def pilihan(update: Update, ctx: BotContext) -> None:
         await session.commit()
         lang = lang_of(chat)
         if args_of(ctx):
-            await too_many(update, ctx, "/pilihan", lang=lang)
+            await too_many(update, ctx, "pilihan", lang=lang)
             return
         tz = chat_tz(chat, ctx)
         views = await pick_pilihan(session, now=ctx.now(), tz=tz)

@@ -18,6 +18,7 @@ from bot.handlers.common import (
     args_of,
     chat_of,
     chat_tz,
+    checked,
     lang_of,
     may_change,
     pilihan_times,
@@ -78,7 +79,7 @@ def settings_view(chat: Chat, ctx: BotContext) -> tuple[str, InlineKeyboardMarku
     tz = zone_name(chat_tz(chat, ctx))
     text = settings_text(chat, ctx, lang)
     zones = [
-        InlineKeyboardButton(("✅ " if tz == name else "") + name, callback_data=f"s|tz|{name}")
+        InlineKeyboardButton(checked(ctx, lang, name, tz == name), callback_data=f"s|tz|{name}")
         for name in ZONES
     ]
     rows = [

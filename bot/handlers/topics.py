@@ -11,6 +11,7 @@ from bot.formatting import render_list
 from bot.handlers.common import (
     chat_of,
     chat_tz,
+    checked,
     lang_of,
     may_change,
     raw_args,
@@ -28,11 +29,11 @@ TOPIC_STORIES = 5
 _PER_ROW = 2
 
 
-def topics_keyboard(followed: set[str], lang: str) -> InlineKeyboardMarkup:
+def topics_keyboard(ctx: BotContext, followed: set[str], lang: str) -> InlineKeyboardMarkup:
     """Every taxonomy topic as a button, ✅ on those the chat follows."""
     buttons = [
         InlineKeyboardButton(
-            ("✅ " if t.slug in followed else "") + topic_label(t.slug, lang),
+            checked(ctx, lang, topic_label(t.slug, lang), t.slug in followed),
             callback_data=f"t|{t.slug}",
         )
         for t in TAXONOMY
@@ -68,7 +69,9 @@ async def topic_command(update: Update, ctx: BotContext) -> None:
         lang = lang_of(chat)
         if not name:
             await reply(
-                update, ctx.text(lang, "topic.heading"), markup=topics_keyboard(followed, lang)
+                update,
+                ctx.text(lang, "topic.heading"),
+                markup=topics_keyboard(ctx, followed, lang),
             )
             return
         topic = resolve_topic(name)
@@ -113,7 +116,7 @@ async def toggle_button(update: Update, ctx: BotContext) -> None:
     key = "followed.topic" if now_following else "unfollowed.topic"
     await query.answer(_plain(ctx.text(lang, key, topic=topic_label(topic, lang))))
     markup = (
-        topics_keyboard(followed, lang)
+        topics_keyboard(ctx, followed, lang)
         if kind == "t"
         else follow_keyboard(ctx, topic, now_following, lang)
     )

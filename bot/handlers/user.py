@@ -42,7 +42,7 @@ async def start(update: Update, ctx: BotContext) -> None:
     """Welcome, the follow prompt and share link; deep links follow in one tap."""
     args = args_of(ctx)
     if len(args) > 1:
-        await too_many(update, ctx, "/start")
+        await too_many(update, ctx, "start")
         return
     payload = args[0] if args else ""
     if payload == PILIHAN_PAYLOAD:
@@ -91,14 +91,14 @@ async def help_command(update: Update, ctx: BotContext) -> None:
 
 async def subscribe(update: Update, ctx: BotContext) -> None:
     """Follow Berita Pilihan; with a topic or a "keyword", instant pushes for it."""
-    target = await _target(update, ctx, "/subscribe olahraga")
+    target = await _target(update, ctx, "subscribe")
     if target is not None:
         await follow(update, ctx, *target)
 
 
 async def unsubscribe(update: Update, ctx: BotContext) -> None:
     """Stop following Berita Pilihan, or one topic or keyword."""
-    target = await _target(update, ctx, "/unsubscribe olahraga")
+    target = await _target(update, ctx, "unsubscribe")
     if target is None:
         return
     kind, value = target
@@ -122,7 +122,7 @@ async def stop(update: Update, ctx: BotContext) -> None:
         chat = await chat_of(session, update, ctx)
         lang = lang_of(chat)
         if args_of(ctx):
-            await too_many(update, ctx, "/stop", lang=lang)
+            await too_many(update, ctx, "stop", lang=lang)
             return
         if not await may_change(update, ctx):
             await refuse(update, ctx, chat)
@@ -147,7 +147,7 @@ async def follow(update: Update, ctx: BotContext, kind: str, value: str) -> bool
     return True
 
 
-async def _target(update: Update, ctx: BotContext, example: str) -> tuple[str, str] | None:
+async def _target(update: Update, ctx: BotContext, command: str) -> tuple[str, str] | None:
     """(kind, value) a /subscribe or /unsubscribe names, or None after explaining why not."""
     text = raw_args(update)
     if not text:
@@ -165,7 +165,7 @@ async def _target(update: Update, ctx: BotContext, example: str) -> tuple[str, s
     if topic is not None:
         return TOPIC, topic
     if len(text.split()) > 3:
-        await too_many(update, ctx, example, lang=lang)
+        await too_many(update, ctx, command, lang=lang)
         return None
     await unknown_topic(update, ctx, text, lang)
     return None

@@ -14,6 +14,7 @@ MESSAGES: dict[str, str] = {
         "• /help — bantuan"
     ),
     "follow.prompt": "Dapatkan Berita Pilihan di Telegram Anda",
+    "follow.link": '👉 <a href="{link}">{prompt}</a>',
     "button.follow": "Ikuti",
     "button.share": "📣 Bagikan ke teman",
     "share.text": "Berita Pilihan dari media Indonesia, langsung di Telegram",
@@ -43,6 +44,12 @@ MESSAGES: dict[str, str] = {
     "unknown.topic": "Topik «{name}» tidak ada. Pilihan topik: {topics}.",
     "unknown.command": "Perintah {command} tidak dikenal. Kirim /help untuk daftar perintah.",
     "error.too_many": "Terlalu banyak argumen. Contoh: {example}",
+    "example.start": "/start",
+    "example.stop": "/stop",
+    "example.pilihan": "/pilihan",
+    "example.subscribe": "/subscribe olahraga",
+    "example.unsubscribe": "/unsubscribe olahraga",
+    "example.latest": "/latest 5 olahraga",
     "error.range": "Jumlah berita harus antara 1 dan {max}. Contoh: /latest 5",
     "error.keyword": (
         'Kata kunci harus 2–{max} karakter di dalam tanda kutip, misalnya /subscribe "Wang Yi".'
@@ -62,6 +69,7 @@ MESSAGES: dict[str, str] = {
     "latest.empty": "Belum ada berita. Coba lagi sebentar lagi.",
     "latest.end": "Tidak ada berita lain.",
     "button.more": "Lainnya ›",
+    "button.checked": "✅ {label}",
     "topic.heading": (
         "Pilih topik untuk berita langsung. Tekan sekali untuk mengikuti, sekali lagi untuk "
         "berhenti."

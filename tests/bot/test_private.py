@@ -168,6 +168,12 @@ async def test_channel_setup_quotes_a_long_topic_briefly(bot: BotHarness) -> Non
 
 async def test_bad_arguments_in_english(bot: BotHarness) -> None:
     assert "between 1 and 20" in (await bot.say("/latest 50", lang="en")).text
+    answer = await bot.say("/latest 5 a b c d e", lang="en")
+    assert answer.text == "Too many arguments. Example: /latest 5 sports"
+    answer = await bot.say("/subscribe one two three four five", lang="en")
+    assert answer.text == "Too many arguments. Example: /subscribe sports"
+    answer = await bot.say("/unsubscribe one two three four five", lang="en")
+    assert answer.text == "Too many arguments. Example: /unsubscribe sports"
     assert "There is no topic" in (await bot.say("/topic nowhere", lang="en")).text
     assert "I do not know /nope" in (await bot.say("/nope", lang="en")).text
 
@@ -314,3 +320,19 @@ async def test_a_failure_while_handling_is_logged_and_apologised_for(
     answer = await bot.say("/help")
     assert answer.text == "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi."
     assert "error while handling" in caplog.text and "Bad Gateway" in caplog.text
+
+
+async def test_the_apology_is_in_the_chats_language_not_the_users(bot: BotHarness) -> None:
+    from tests.bot.fakeapi import server_error
+    from tests.bot.updates import ADMIN_ID, GROUP_ID
+
+    bot.api.set_member(GROUP_ID, ADMIN_ID, "administrator")
+    await bot.feed(bot.updates.group("/settings bahasa en", user_id=ADMIN_ID, lang="id"))
+    bot.api.fail(server_error(), method="sendMessage", chat_id=GROUP_ID)
+    calls = await bot.answers_to(bot.updates.group(f"/help@{BOT_USERNAME}", lang="id"))
+    assert calls[-1].chat_id == GROUP_ID
+    assert calls[-1].text == "Sorry, something went wrong. Please try again in a moment."
+    # A private chat that chose Indonesian gets Indonesian, whatever the client's language.
+    await bot.say("/settings bahasa id", lang="en")
+    bot.api.fail(server_error(), method="sendMessage", chat_id=USER_ID)
+    assert (await bot.say("/help", lang="en")).text.startswith("Maaf, terjadi kesalahan")
