@@ -59,6 +59,17 @@ def test_bad_values_are_refused_with_a_clear_reason(
     assert words in str(info.value)
 
 
+def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.id/telegram")
+    with pytest.raises(ValidationError) as info:
+        load_settings()
+    assert "WEBHOOK_URL is set without WEBHOOK_SECRET" in str(info.value)
+    monkeypatch.setenv("WEBHOOK_SECRET", "hunter22-secret")
+    settings = load_settings()
+    assert settings.webhook_url == "https://bot.example.id/telegram"
+    assert "hunter22-secret" in settings.secrets()
+
+
 def test_token_never_appears_in_a_log_record(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("test.redact")
     logger.addFilter(RedactSecrets([TOKEN, "hunter22-secret"]))
