@@ -40,6 +40,11 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def tg_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def zone_name(tz: tzinfo, when: datetime | None = None) -> str:
     """WIB, WITA or WIT for Indonesia's zones, else the zone's abbreviation."""
     key = str(getattr(tz, "key", ""))
@@ -123,13 +128,14 @@ def render_story(
     title = view.title
     text = build(title, summary)
     # Shorten the summary first, then the title: both come from feeds and can be huge.
-    # Escaping lengthens text, so shorten until the HTML itself fits.
-    while len(text) > limit and summary:
-        summary = _cut(summary, max(0, len(summary) - (len(text) - limit) - 1))
+    # Escaping lengthens text, so shorten until the HTML itself fits (an upper bound of what
+    # Telegram counts: the text left after parsing the tags).
+    while tg_len(text) > limit and summary:
+        summary = _cut(summary, _room(summary, tg_len(text) - limit, least=0))
         summary = "" if summary == "…" else summary
         text = build(title, summary)
-    while len(text) > limit and len(title) > 1:
-        title = _cut(title, max(1, len(title) - (len(text) - limit) - 1))
+    while tg_len(text) > limit and len(title) > 1:
+        title = _cut(title, _room(title, tg_len(text) - limit, least=1))
         text = build(title, summary)
     buttons: list[list[tuple[str, str]]] = []
     if view.articles:
@@ -157,13 +163,13 @@ def render_list(
     cat = catalogue or default_catalogue()
     prompt = follow_prompt(lang, bot_username, catalogue=cat)
     blocks: list[str] = []
-    used = len(heading) + len(prompt) + 4
+    used = tg_len(heading) + tg_len(prompt) + 4
     for number, view in enumerate(views, start=start):
         block = _list_item(number, view, lang=lang, tz=tz, catalogue=cat)
-        if used + len(block) + 2 > limit:
+        if used + tg_len(block) + 2 > limit:
             break
         blocks.append(block)
-        used += len(block) + 2
+        used += tg_len(block) + 2
     text = "\n\n".join([heading, *blocks, prompt])
     return Rendered(text=text, buttons=[], preview_url=None, items=len(blocks))
 
@@ -205,6 +211,18 @@ def _list_item(
     if first:
         lines.append(esc(_cut(first, 240)))
     return "\n".join(lines)
+
+
+def _room(text: str, excess: int, *, least: int) -> int:
+    """Characters of `text` to keep so it sheds `excess` UTF-16 units, plus one for "…"."""
+    budget = tg_len(text) - excess - 1
+    used = kept = 0
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > budget:
+            break
+        kept += 1
+    return max(least, kept)
 
 
 def _cut(text: str, room: int) -> str:

@@ -3,7 +3,8 @@
 Plug it in with `ApplicationBuilder().request(fake).get_updates_request(fake)`; every answer then
 goes through PTB's real deserialisation and error mapping (429 → RetryAfter, 403 → Forbidden,
 `migrate_to_chat_id` → ChatMigrated). It checks what Telegram checks and tests rely on: HTML
-entities must parse, text must fit in 4096 characters (captions 1024), callback data in 64 bytes.
+entities must parse, text must fit in 4096 UTF-16 code units (captions 1024), callback data in
+64 bytes.
 """
 
 from __future__ import annotations
@@ -462,7 +463,7 @@ def _validate(call: Call) -> Failure | None:
         limit = 4096 if "text" in params else 1024
         if "text" in params and not plain.strip():
             return Failure(400, "Bad Request: message text is empty")
-        if len(plain) > limit:
+        if len(plain.encode("utf-16-le")) // 2 > limit:  # Telegram counts UTF-16 units
             what = "message is too long" if "text" in params else "message caption is too long"
             return Failure(400, f"Bad Request: {what}")
     for button in Call(call.method, params).buttons():

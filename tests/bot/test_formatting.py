@@ -116,3 +116,20 @@ def test_catalogues_have_the_same_keys_and_placeholders() -> None:
             for lang in ("id", "en")
         ]
         assert fields[0] == fields[1], key
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_sizes_count_utf16_units_like_telegram() -> None:
+    # 🇮🇩 and 😀 lie outside the BMP: one code point each, two UTF-16 units.
+    emoji = story(title="😀 " * 1500, summary="🇮🇩 Banjir. " * 900)
+    for limit in (TEXT_LIMIT, CAPTION_LIMIT):
+        rendered = render_story(emoji, lang="id", tz=WIB, bot_username="b_bot", limit=limit)
+        assert utf16(visible(rendered.text)) <= limit
+        assert utf16(rendered.text) > limit * 0.9  # cut to the limit, not far below it
+    views = [story(id=i, title="😀" * 300, summary="🇮🇩" * 240) for i in range(20)]
+    rendered = render_list(views, heading="<b>H</b>", lang="id", tz=WIB, bot_username="b_bot")
+    assert utf16(visible(rendered.text)) <= TEXT_LIMIT
+    assert len(rendered.text) < TEXT_LIMIT * 0.75  # in code points it would have looked short

@@ -246,6 +246,16 @@ async def test_forged_more_buttons_are_refused_politely(bot: BotHarness, data: s
     assert calls[0].params["text"].startswith("Tombol ini")
 
 
+async def test_latest_of_emoji_stories_fits_telegrams_limit(bot: BotHarness) -> None:
+    for n in range(20):
+        await add_story(bot.resources, f"{n} " + "😀" * 300, summary="🇮🇩" * 240)
+    answer = await bot.say("/latest 20")
+    assert answer.text.startswith("<b>Berita terbaru</b>")  # sent, not the apology
+    (more,) = answer.buttons()  # what did not fit waits behind "more"
+    await bot.feed(bot.updates.callback(more["callback_data"]))
+    assert bot.api.last(USER_ID).text.startswith("<b>Berita terbaru</b>")
+
+
 async def test_latest_of_a_topic_and_when_empty(bot: BotHarness) -> None:
     assert "Belum ada berita" in (await bot.say("/latest")).text
     await add_story(bot.resources, "Gol di menit akhir", topics=("sepak-bola", "olahraga"))
