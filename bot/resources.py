@@ -35,6 +35,7 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         total_timeout=settings.fetch_timeout,
         max_bytes=settings.fetch_max_bytes,
         per_host=settings.fetch_per_host,
+        allow_private=settings.allow_private_sources,
     )
 
 
