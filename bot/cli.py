@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -11,7 +12,6 @@ from pydantic import ValidationError
 
 from bot.config import Settings, load_settings
 from bot.logs import setup_logging
-from bot.sources_file import SourcesFileError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,13 +62,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_settings_problem(exc), file=sys.stderr)
         return 2
     setup_logging(settings.log_level, settings.secrets())
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # Alembic says "Context impl …" and "Will assume …" at INFO on every command.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return asyncio.run(_dispatch(args, settings))
-    except SourcesFileError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # The boundary: no traceback (it may carry the token) reaches the terminal.
+        from bot.cli_failures import explain_failure
+
+        message, code = explain_failure(exc, settings)
+        print(f"newsbot: {message}", file=sys.stderr)
+        return code
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import signal
 from datetime import datetime
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.style import Style
 from rich.table import Table
 
 from bot.config import Settings
 from bot.ingest import CycleReport, Ingestor, SourceReport, utcnow
-from bot.resources import open_database, open_resources
+from bot.resources import Resources, open_database, open_resources
 from storage import sources, stories
 from storage.db import session_factory
 
 log = logging.getLogger(__name__)
+
+CYCLE_RETRY = 5.0  # seconds before retrying a failed cycle, doubling up to a minute
 
 
 async def db_upgrade(settings: Settings) -> int:
@@ -36,15 +42,42 @@ async def ingest(settings: Settings, *, once: bool) -> int:
             report = await _cycle_with_progress(res.ingestor, console, every_source=True)
             _print_cycle(console, report, settings)
             return 0 if any(s.status != "failed" for s in report.sources) else 1
-        console.print("polling sources on their schedules; Ctrl-C stops")
-        while True:
-            report = await res.ingestor.run_once()
-            if report.articles:
-                _print_cycle(console, report, settings)
-            async with res.sessions() as session:
-                due = await sources.next_due(session)
-            wait = 60.0 if due is None else (due - utcnow()).total_seconds()
-            await asyncio.sleep(min(max(wait, 1.0), 60.0))
+        return await _keep_polling(res, console, settings)
+
+
+async def _keep_polling(res: Resources, console: Console, settings: Settings) -> int:
+    """Run cycles until SIGINT or SIGTERM; a failed cycle is logged and the next one runs."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    console.print("polling sources on their schedules; Ctrl-C stops")
+    failed_in_a_row = 0
+    try:
+        while not stop.is_set():
+            try:
+                report = await res.ingestor.run_once()
+                if report.articles:
+                    _print_cycle(console, report, settings)
+                async with res.sessions() as session:
+                    due = await sources.next_due(session)
+                wait = 60.0 if due is None else (due - utcnow()).total_seconds()
+                failed_in_a_row = 0
+            except Exception as exc:  # the database may be back next time; keep serving
+                failed_in_a_row += 1
+                wait = min(CYCLE_RETRY * 2 ** (failed_in_a_row - 1), 60.0)
+                log.exception("an ingest cycle failed; trying again in %.0f s", wait)
+                console.print(
+                    f"[red]the cycle failed ({escape(type(exc).__name__)}); "
+                    f"trying again in {wait:.0f} s[/red]"
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=min(max(wait, 1.0), 60.0))
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    console.print("stopped")
+    return 0
 
 
 async def _cycle_with_progress(
@@ -75,7 +108,9 @@ def _print_cycle(console: Console, report: CycleReport, settings: Settings) -> N
         table.add_column(column, overflow="fold")
     ordered = sorted(report.articles, key=lambda a: a.published_at or utcnow(), reverse=True)
     for art in ordered:
-        table.add_row(art.source, _when(art.published_at, settings), art.title, art.url)
+        table.add_row(
+            escape(art.source), _when(art.published_at, settings), escape(art.title), art.url
+        )
     console.print(table)
     failed = [s for s in report.sources if s.status == "failed"]
     ok = len(report.sources) - len(failed)
@@ -83,7 +118,8 @@ def _print_cycle(console: Console, report: CycleReport, settings: Settings) -> N
         f"{ok} sources answered, {len(failed)} failed, {len(report.new_story_ids)} new stories"
     )
     for s in failed:
-        console.print(f"  [red]{s.name}[/red]: {s.error}" + (" (now paused)" if s.paused else ""))
+        paused = " (now paused)" if s.paused else ""
+        console.print(f"  [red]{escape(s.name)}[/red]: {escape(s.error or '')}{paused}")
 
 
 async def show_sources(settings: Settings) -> int:
@@ -107,11 +143,11 @@ async def show_sources(settings: Settings) -> int:
         conditional = {True: "yes", False: "no", None: "unknown"}[s.conditional]
         interval = s.learned_interval or s.interval or settings.max_interval
         table.add_row(
-            s.name,
-            state if s.enabled else f"paused: {s.paused_reason or ''}",
+            escape(s.name),
+            state if s.enabled else escape(f"paused: {s.paused_reason or ''}"),
             _when(s.last_success_at, settings),
             str(s.consecutive_failures),
-            s.last_error or "",
+            escape(s.last_error or ""),
             _when(s.next_due_at, settings) if s.enabled else "—",
             conditional,
             f"{interval // 60} min",
@@ -122,14 +158,13 @@ async def show_sources(settings: Settings) -> int:
 
 async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: bool) -> int:
     """Print the newest stories, as a table or one JSON array."""
-    from bot.news.taxonomy import find_topic
-
     if topic is not None:
-        found = find_topic(topic)
+        found = _topic_string(topic)
         if found is None:
-            Console(stderr=True).print(f"unknown topic {topic!r}")
+            hint = "give a topic (e.g. olahraga) or a province (e.g. Jawa Timur)"
+            Console(stderr=True).print(escape(f"unknown topic {topic!r}: {hint}"))
             return 2
-        topic = found.slug
+        topic = found
     async with open_database(settings) as engine, session_factory(engine)() as session:
         views = await stories.latest_stories(session, limit=limit, topic=topic)
     if as_json:
@@ -137,17 +172,30 @@ async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: 
         return 0
     console = Console()
     for v in views:
+        # Titles and summaries are publishers' text: "[/b]" in one must print, not be markup.
         outlets = " · ".join(dict.fromkeys(a.source for a in v.articles))
-        console.print(f"[bold]{v.title}[/bold]  [dim]{_when(v.published_at, settings)}[/dim]")
-        console.print(f"  {outlets}  [dim]{', '.join(v.topics)}[/dim]")
+        when = _when(v.published_at, settings)
+        console.print(f"[bold]{escape(v.title)}[/bold]  [dim]{when}[/dim]")
+        console.print(f"  {escape(outlets)}  [dim]{escape(', '.join(v.topics))}[/dim]")
         if v.summary:
-            console.print(f"  {v.summary}")
+            console.print(f"  {escape(v.summary)}")
         for a in v.articles:
-            console.print(f"  [link={a.url}]{a.url}[/link]")
+            console.print(escape(f"  {a.url}"), style=Style(link=a.url))
         console.print()
     if not views:
         console.print("nothing stored yet: run `newsbot ingest --once`")
     return 0
+
+
+def _topic_string(name: str) -> str | None:
+    """The stored topic string for a topic or a province as an operator types it."""
+    from bot.news.taxonomy import find_region, find_topic, region_topic
+
+    found = find_topic(name)
+    if found is not None:
+        return found.slug
+    region = find_region(name)
+    return region_topic(region) if region is not None else None
 
 
 def _when(moment: datetime | None, settings: Settings) -> str:

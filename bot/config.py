@@ -6,6 +6,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -109,6 +110,9 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every secret value, for log redaction."""
         found = [s.get_secret_value() for s in (self.bot_token, self.webhook_secret) if s]
+        password = urlsplit(self.database_url).password
+        if password:
+            found += [password, unquote(password)]  # as written, and as a driver may print it
         return [s for s in found if s]
 
 

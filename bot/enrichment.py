@@ -22,7 +22,7 @@ from bot.news.pages import PageText, read_page
 from bot.news.summarize import summarize
 from bot.news.topics import classify
 from storage import articles
-from storage.models import Article, Source
+from storage.models import CHAT, Article, Source
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +68,24 @@ class Enricher:
         while True:
             async with self._sessions() as session:
                 query = (
-                    select(Article, Source.topic)
+                    select(Article, Source.topic, Source.origin)
                     .join(Source, Source.id == Article.source_id)
                     .where(Article.story_id.is_(None))
                     .order_by(Article.id)
                     .limit(self._policy.batch)
                 )
-                pending = [(row[0], row[1]) for row in await session.execute(query)]
+                pending = [(row[0], row[1], row[2]) for row in await session.execute(query)]
             if not pending:
                 return changes
-            await asyncio.gather(*(self._one(a, topic, changes) for a, topic in pending))
+            await asyncio.gather(*(self._one(a, t, o, changes) for a, t, o in pending))
 
     async def _one(
-        self, article: Article, source_topic: str | None, changes: StoryChanges
+        self, article: Article, source_topic: str | None, origin: str, changes: StoryChanges
     ) -> None:
+        # Pages of a source added from chat go through the address guard, like its feed.
+        fetcher = self._fetcher.guarded() if origin == CHAT else self._fetcher
         async with self._slots:
-            page = await self._page(article)
+            page = await self._page(article, fetcher)
         body_source = page.text if page.text else article.feed_summary
         cleaned = clean_article(body_source)
         text = cleaned.body
@@ -128,11 +130,11 @@ class Enricher:
         elif not result.dropped:
             changes.joined.append(result.story_id)
 
-    async def _page(self, article: Article) -> PageText:
+    async def _page(self, article: Article, fetcher: Fetcher) -> PageText:
         if not self._policy.fetch_pages:
             return PageText()
         try:
-            return await read_page(self._fetcher, article.link)
+            return await read_page(fetcher, article.link)
         except Exception as exc:  # an odd page must never stop the pipeline
             log.exception("reading %s crashed", article.url)
             return PageText(error=f"internal error while reading the page: {type(exc).__name__}")

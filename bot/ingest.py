@@ -15,9 +15,9 @@ from bot.enrichment import Enricher
 from bot.news.canonical import canonical_url
 from bot.news.fetch import Fetcher
 from bot.news.items import FeedEntry
-from bot.polling import PollPolicy, poll
+from bot.polling import PollOutcome, PollPolicy, failure, poll
 from storage import articles, sources
-from storage.models import Source
+from storage.models import CHAT, Source
 
 log = logging.getLogger(__name__)
 
@@ -117,15 +117,30 @@ class Ingestor:
     async def _poll_and_store(self, source: Source) -> tuple[SourceReport, list[NewArticle]]:
         now = self._clock()
         try:
-            outcome = await poll(source, self._fetcher, self._policy, now)
+            outcome = await poll(source, self._fetcher_for(source), self._policy, now)
         except Exception as exc:  # a bug must not stop the other sources
             log.exception("polling %s crashed", source.name)
-            outcome_error = f"internal error while polling: {type(exc).__name__}"
-            async with self._sessions.begin() as session:
-                await sources.update_source(
-                    session, source.id, last_error=outcome_error, last_error_at=now
-                )
-            return SourceReport(source.name, "failed", error=outcome_error), []
+            return await self._record_failure(
+                source, now, f"internal error while polling: {type(exc).__name__}"
+            )
+        try:
+            new = await self._store(source, outcome, now)
+        except Exception as exc:  # one source's bad data must not cost the others theirs
+            log.exception("storing what %s sent failed", source.name)
+            return await self._record_failure(
+                source, now, f"could not store its items: {_driver_words(exc)}"
+            )
+        paused = outcome.state.get("enabled") is False
+        return SourceReport(source.name, outcome.status, len(new), outcome.error, paused), new
+
+    def _fetcher_for(self, source: Source) -> Fetcher:
+        # Sources added from chat are fetched through the address guard (redirects and article
+        # pages included); the operator's own sources file is trusted.
+        return self._fetcher.guarded() if source.origin == CHAT else self._fetcher
+
+    async def _store(
+        self, source: Source, outcome: PollOutcome, now: datetime
+    ) -> list[NewArticle]:
         new: list[NewArticle] = []
         async with self._sessions.begin() as session:
             if outcome.entries:
@@ -137,8 +152,27 @@ class Ingestor:
                     if canonical_url(e.url) in stored
                 ]
             await sources.update_source(session, source.id, **outcome.state)
+        return new
+
+    async def _record_failure(
+        self, source: Source, now: datetime, message: str
+    ) -> tuple[SourceReport, list[NewArticle]]:
+        """Count a failure the poll itself could not report, so the source backs off too."""
+        outcome = failure(source, self._policy, now, message)
+        try:
+            async with self._sessions.begin() as session:
+                await sources.update_source(session, source.id, **outcome.state)
+        except Exception:
+            log.exception("recording the failure of %s failed as well", source.name)
         paused = outcome.state.get("enabled") is False
-        return SourceReport(source.name, outcome.status, len(new), outcome.error, paused), new
+        return SourceReport(source.name, "failed", error=message, paused=paused), []
+
+
+def _driver_words(exc: Exception) -> str:
+    """The database driver's own one-line reason, without the SQL statement and its values."""
+    cause = getattr(exc, "orig", None) or exc
+    text = " ".join(str(cause).split())[:200]
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
 
 
 def _article_row(source: Source, entry: FeedEntry, now: datetime) -> dict[str, Any]:

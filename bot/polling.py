@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from typing import Any
 
 from bot.news.cadence import Bounds, failure_wait, learn_interval, next_wait
@@ -17,6 +18,7 @@ from storage.models import Source
 log = logging.getLogger(__name__)
 
 MAX_CHILD_SITEMAPS = 3
+RATE_LIMIT_CAP = 24 * 3600.0  # a Retry-After further out than this is not taken literally
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -66,12 +68,14 @@ async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: dateti
         if feed.entries and all(_is_child_sitemap(e) for e in feed.entries):
             feed.entries = await _read_child_sitemaps(fetcher, feed.entries)
     except FetchError as exc:
-        return _failure(source, policy, bounds, now, exc.message, exc.retry_after)
+        if exc.status == HTTPStatus.TOO_MANY_REQUESTS:
+            return _rate_limited(source, bounds, now, exc)
+        return failure(source, policy, now, exc.message, exc.retry_after)
     except FeedError as exc:
-        return _failure(source, policy, bounds, now, str(exc), None)
+        return failure(source, policy, now, str(exc))
     if not feed.entries and feed.skipped:
         message = f"none of the feed's {feed.skipped} items has a usable link"
-        return _failure(source, policy, bounds, now, message, None)
+        return failure(source, policy, now, message)
     entries = _canonical(feed.entries)
     learned = learn_interval(
         (e.published_at for e in entries if e.published_at), source.learned_interval, bounds
@@ -131,14 +135,15 @@ def _success(now: datetime, wait: float) -> dict[str, Any]:
     }
 
 
-def _failure(
+def failure(
     source: Source,
     policy: PollPolicy,
-    bounds: Bounds,
     now: datetime,
     message: str,
-    retry_after: float | None,
+    retry_after: float | None = None,
 ) -> PollOutcome:
+    """Count one more failure: back off, record the message, pause after too many in a row."""
+    bounds = source_bounds(source, policy)
     failures = source.consecutive_failures + 1
     wait = failure_wait(failures, bounds, retry_after=retry_after)
     log.warning("source %s failed (%d in a row): %s", source.name, failures, message)
@@ -153,3 +158,28 @@ def _failure(
         state["enabled"] = False
         state["paused_reason"] = f"paused after {failures} failures in a row: {message}"
     return PollOutcome("failed", error=message, state=state)
+
+
+def _rate_limited(source: Source, bounds: Bounds, now: datetime, exc: FetchError) -> PollOutcome:
+    """A 429 is the publisher asking us to slow down, not a breakage: wait, but do not count it.
+
+    Its Retry-After is honoured (within a day's cap); without one, the longest usual interval.
+    """
+    if exc.retry_after is not None:
+        wait = min(max(exc.retry_after, float(bounds.low)), RATE_LIMIT_CAP)
+    else:
+        wait = float(bounds.high)
+    message = f"rate limited: {exc.message}; polling again in {_minutes(wait)}"
+    log.info("source %s is rate limited: next poll in %.0f s", source.name, wait)
+    state: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_error": message,
+        "last_error_at": now,
+        "next_due_at": now + timedelta(seconds=wait),
+    }
+    return PollOutcome("failed", error=message, state=state)
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -15,7 +17,14 @@ from bot.news.cadence import Bounds
 from bot.news.fetch import Fetcher, FetchPolicy
 from bot.polling import PollPolicy
 from bot.sources_file import load_sources
-from storage.db import create_engine, session_factory
+from storage.db import (
+    DatabaseUnavailable,
+    check_sqlite_file,
+    create_engine,
+    is_sqlite,
+    session_factory,
+    unavailable,
+)
 from storage.migrate import upgrade
 
 
@@ -35,15 +44,27 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         total_timeout=settings.fetch_timeout,
         max_bytes=settings.fetch_max_bytes,
         per_host=settings.fetch_per_host,
+        allow_private=settings.allow_private_sources,
     )
 
 
 @asynccontextmanager
 async def open_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
     """An engine on a migrated database."""
-    engine = create_engine(settings.database_url)
+    url = settings.database_url
     try:
-        await upgrade(engine)
+        if is_sqlite(url):
+            await asyncio.to_thread(check_sqlite_file, url)
+        engine = create_engine(url)
+    except DatabaseUnavailable:
+        raise
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        raise unavailable(exc, url) from exc
+    try:
+        try:
+            await upgrade(engine)
+        except (SQLAlchemyError, OSError) as exc:
+            raise unavailable(exc, url) from exc
         yield engine
     finally:
         await engine.dispose()

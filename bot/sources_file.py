@@ -72,4 +72,8 @@ def load_sources(path: Path) -> list[SourceSpec]:
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise SourcesFileError(f"{path}: source names must be unique: {', '.join(duplicated)}")
+    urls = [s.url for s in specs]
+    shared = sorted({u for u in urls if urls.count(u) > 1})
+    if shared:
+        raise SourcesFileError(f"{path}: two sources share the URL {shared[0]}")
     return specs

@@ -48,6 +48,12 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
+# Where a source came from. Only the operator's sources file is trusted to point at private
+# addresses; anything else (added from chat, or of unknown origin) is fetched through the guard.
+CONFIG = "config"
+CHAT = "chat"
+
+
 class Source(Base):
     """A feed, sitemap or index page, with what we learned while polling it."""
 
@@ -74,6 +80,7 @@ class Source(Base):
     next_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    origin: Mapped[str] = mapped_column(String(16), default=CHAT, server_default=CHAT)
 
 
 class Story(Base):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import time
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from bot.config import BUNDLED_SOURCES, load_settings
+from bot.config import BUNDLED_SOURCES, Settings, load_settings
 from bot.logs import RedactSecrets, redact
 from bot.sources_file import load_sources
 
@@ -107,3 +109,27 @@ def test_bundled_sources_cover_the_major_outlets() -> None:
     ):
         assert outlet in names
     assert all(s.topic for s in load_sources(BUNDLED_SOURCES))
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    lines = (Path(__file__).resolve().parents[1] / ".env.example").read_text("utf-8").splitlines()
+    for field in Settings.model_fields:
+        name = field.upper()
+        at = next(
+            (i for i, line in enumerate(lines) if line.lstrip("# ").startswith(f"{name}=")), None
+        )
+        assert at is not None, f"{name} is missing from .env.example"
+        # A setting line sits under a comment, possibly with related settings in between.
+        above = at - 1
+        while above >= 0 and re.match(r"^[A-Z_]+=", lines[above]):
+            above -= 1
+        assert above >= 0 and lines[above].startswith("#"), f"{name} has no comment above it"
+
+
+def test_the_database_password_is_a_secret_to_redact() -> None:
+    settings = load_settings(database_url="postgresql+asyncpg://news:p%40ss-word@db/news")
+    assert {"p%40ss-word", "p@ss-word"} <= set(settings.secrets())
+    plain = load_settings(
+        database_url="sqlite+aiosqlite:///x.db", bot_token=None, webhook_secret=None
+    )
+    assert plain.secrets() == []

@@ -44,6 +44,11 @@ def test_full_entry_is_read(tmp_path: Path) -> None:
             '[[sources]]\nname = "x"\nurl = "https://x"\n[[sources]]\nname = "x"\nurl = "https://y"\n',
             "unique: x",
         ),
+        (
+            '[[sources]]\nname = "x"\nurl = "https://x/rss"\n'
+            '[[sources]]\nname = "y"\nurl = "https://x/ rss"\n',
+            "two sources share the URL https://x/rss",
+        ),
         ("sources = 3\n", "no [[sources]]"),
         ("[[sources\n", "not valid TOML"),
     ],

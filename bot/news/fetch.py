@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import random
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 from yarl import URL
 
+from bot.news.address_guard import IPAddress, guarded_socket_factory
 from bot.news.fetch_errors import FetchError, error_for_status, error_from_exception
 from bot.news.fetch_headers import (
     decode_charset_hint,
@@ -54,6 +57,20 @@ class FetchPolicy:
     retries: int = 2  # on timeouts, connection errors and 5xx
     backoff_base: float = 0.5  # exponential backoff with full jitter
     max_inline_wait: float = 5.0  # longer Retry-After waits are left to the scheduler
+    # Longest silence while reading one answer before that attempt is abandoned and retried;
+    # None: the budget shared out over every attempt, so a hung first try leaves time to retry.
+    read_timeout: float | None = None
+    # False: a fetcher's guarded() view refuses private, loopback and reserved addresses.
+    allow_private: bool = False
+    # Which (address, port) the guard lets through; None: public addresses only (tests only).
+    address_rule: Callable[[IPAddress, int], bool] | None = None
+
+    @property
+    def attempt_read_timeout(self) -> float:
+        """Seconds without a byte after which one attempt gives up."""
+        if self.read_timeout is not None:
+            return self.read_timeout
+        return self.total_timeout / (self.retries + 1)
 
 
 @dataclass(frozen=True)
@@ -75,27 +92,61 @@ class FetchResult:
         return self.status == HTTPStatus.NOT_MODIFIED
 
 
+@dataclass
+class _Pool:
+    """The sessions and per-host slots that a fetcher and its guarded view share."""
+
+    open: aiohttp.ClientSession | None = None
+    guarded: aiohttp.ClientSession | None = None
+    host_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+
+
 class Fetcher:
     """One HTTP client session shared by every fetch of the bot; open it, then close it."""
 
     def __init__(self, policy: FetchPolicy | None = None) -> None:
         self.policy = policy or FetchPolicy()
-        self._session: aiohttp.ClientSession | None = None
-        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._pool = _Pool()
+        self._guard = False
         self._random = random.Random()
 
+    def guarded(self) -> Fetcher:
+        """This fetcher, refusing to connect to non-public addresses (unless allow_private).
+
+        For sources added from chat: the feed, each redirect and each article page are all
+        checked at connect time, after DNS resolution.
+        """
+        if self._guard or self.policy.allow_private:
+            return self
+        view = copy.copy(self)  # shares the pool, so it opens and closes with this fetcher
+        view._guard = True
+        return view
+
     async def open(self) -> None:
-        """Create the HTTP session and its connection pool."""
-        if self._session is not None:
+        """Create the HTTP sessions and their connection pools."""
+        if self._pool.open is not None:
             return
-        p = self.policy
-        connector = aiohttp.TCPConnector(
-            limit=p.total_connections, limit_per_host=p.per_host, ttl_dns_cache=300
+        self._pool.open = self._new_session(aiohttp.TCPConnector(**self._connector_args()))
+        self._pool.guarded = self._new_session(
+            aiohttp.TCPConnector(
+                **self._connector_args(),
+                socket_factory=guarded_socket_factory(self.policy.address_rule),
+            )
         )
-        self._session = aiohttp.ClientSession(
+
+    def _connector_args(self) -> dict[str, Any]:
+        p = self.policy
+        return {"limit": p.total_connections, "limit_per_host": p.per_host, "ttl_dns_cache": 300}
+
+    def _new_session(self, connector: aiohttp.TCPConnector) -> aiohttp.ClientSession:
+        p = self.policy
+        return aiohttp.ClientSession(
             connector=connector,
             timeout=aiohttp.ClientTimeout(
-                total=p.total_timeout, connect=p.connect_timeout, sock_connect=p.connect_timeout
+                total=p.total_timeout,
+                connect=p.connect_timeout,
+                sock_connect=p.connect_timeout,
+                sock_read=p.attempt_read_timeout,
             ),
             headers={
                 "User-Agent": p.user_agent,
@@ -108,10 +159,12 @@ class Fetcher:
         )
 
     async def close(self) -> None:
-        """Close the session and every pooled connection."""
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
+        """Close the sessions and every pooled connection."""
+        pool = self._pool
+        for session in (pool.open, pool.guarded):
+            if session is not None:
+                await session.close()
+        pool.open = pool.guarded = None
 
     async def __aenter__(self) -> Fetcher:
         await self.open()
@@ -129,7 +182,8 @@ class Fetcher:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """Fetch url, conditionally when etag or last_modified is given; raise FetchError."""
-        if self._session is None:
+        session = self._pool.guarded if self._guard else self._pool.open
+        if session is None:
             raise RuntimeError("open the Fetcher first: async with Fetcher() as fetcher")
         target = _checked_url(url)
         headers: dict[str, str] = {}
@@ -144,7 +198,7 @@ class Fetcher:
             attempt = 0
             while True:
                 try:
-                    return await self._attempt(self._session, target, headers, deadline)
+                    return await self._attempt(session, target, headers, deadline)
                 except FetchError as err:
                     wait = self._retry_wait(err, attempt, deadline - loop.time())
                     if wait is None:
@@ -155,9 +209,9 @@ class Fetcher:
 
     def _host_slot(self, target: URL) -> asyncio.Semaphore:
         key = f"{target.scheme}://{target.host}:{target.port}"
-        slot = self._host_slots.get(key)
+        slot = self._pool.host_slots.get(key)
         if slot is None:
-            slot = self._host_slots[key] = asyncio.Semaphore(self.policy.per_host)
+            slot = self._pool.host_slots[key] = asyncio.Semaphore(self.policy.per_host)
         return slot
 
     def _retry_wait(self, err: FetchError, attempt: int, remaining: float) -> float | None:
@@ -206,6 +260,11 @@ class Fetcher:
                     f"cannot connect: no answer within {human_seconds(p.connect_timeout)}",
                     transient=True,
                 ) from exc
+            if isinstance(exc, aiohttp.SocketTimeoutError):
+                silence = human_seconds(p.attempt_read_timeout)
+                raise FetchError(
+                    f"timed out: the server sent nothing for {silence}", transient=True
+                ) from exc
             raise FetchError(
                 f"timed out after {human_seconds(p.total_timeout)}", transient=True
             ) from exc
@@ -245,10 +304,21 @@ def _result(resp: aiohttp.ClientResponse, body: bytes, sent: Mapping[str, str]) 
         body=body,
         content_type=resp.content_type.lower() if raw_type else None,
         charset=decode_charset_hint(raw_type),
-        etag=h.get("ETag") or sent.get("If-None-Match"),
-        last_modified=h.get("Last-Modified") or sent.get("If-Modified-Since"),
+        etag=_validator(h.get("ETag")) or sent.get("If-None-Match"),
+        last_modified=_validator(h.get("Last-Modified")) or sent.get("If-Modified-Since"),
         max_age=parse_max_age(h.get("Cache-Control"), h.get("Age")),
     )
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth keeping: printable ASCII only.
+
+    aiohttp hands over non-ASCII header bytes as lone surrogates, which neither database stores
+    and which cannot be sent back in If-None-Match; such a source is just fetched in full.
+    """
+    if value is None or not (value.isascii() and value.isprintable()):
+        return None
+    return value
 
 
 def _checked_url(url: str) -> URL:

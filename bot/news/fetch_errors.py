@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 import aiohttp
 
+from bot.news.address_guard import REFUSED, RefusedAddress
 from bot.news.fetch_headers import parse_retry_after
 
 _TRANSIENT_STATUSES = frozenset({408, 425, 429})
@@ -73,6 +74,11 @@ def error_from_exception(exc: aiohttp.ClientError, max_redirects: int) -> FetchE
         return FetchError("cannot connect securely: the server's TLS certificate is not valid")
     if isinstance(exc, aiohttp.ClientConnectorSSLError):
         return FetchError("cannot connect securely: the TLS handshake failed", transient=True)
+    if isinstance(exc, aiohttp.ClientConnectorError) and isinstance(exc.os_error, RefusedAddress):
+        return FetchError(
+            f"refused to connect to {exc.host}: {REFUSED} (a source added from chat may only "
+            "reach public addresses)"
+        )
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
         return FetchError("cannot connect: the host name was not found", transient=True)
     if isinstance(exc, aiohttp.ClientConnectorError):

@@ -84,6 +84,7 @@ class NewsSite:
         app.router.add_get("/b.xml", self.feed_b)
         app.router.add_get("/berita/{slug}", self.article)
         app.router.add_get("/broken.xml", self.fixed(b"<rss><channel><item><title>x</titl"))
+        app.router.add_get("/garbage.xml", self.fixed(b"<rss>\x01\x02<<<&&&>>>"))
         app.router.add_get(
             "/page.xml", self.fixed(b"<!DOCTYPE html><html><body>Hai</body></html>", "text/html")
         )

@@ -1,14 +1,14 @@
-"""A whole poll cycle against a real HTTP server on 127.0.0.1 and a real SQLite file."""
+"""A whole poll cycle against a real HTTP server on 127.0.0.1, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.enrichment import Enricher, EnrichPolicy
 from bot.ingest import Ingestor, utcnow
@@ -16,14 +16,14 @@ from bot.news.cadence import Bounds
 from bot.news.fetch import Fetcher, FetchPolicy
 from bot.polling import PollPolicy
 from storage import sources, stories
-from storage.db import create_engine, session_factory
-from storage.migrate import upgrade
+from storage.db import session_factory
 from storage.models import Article
 from tests.ingest.site import NewsSite
 
 GOOD = {"Tribun": "/a.xml", "Kompas": "/b.xml"}
 BAD = {
     "Broken": "/broken.xml",
+    "Garbage": "/garbage.xml",
     "HtmlPage": "/page.xml",
     "Empty": "/empty.xml",
     "Gone": "/gone.xml",
@@ -43,13 +43,11 @@ class Rig:
 
 
 @pytest.fixture
-async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+async def rig(engine: AsyncEngine) -> AsyncIterator[Rig]:
     site = NewsSite()
     server = TestServer(site.app(), host="127.0.0.1")
     await server.start_server()
     site.base = str(server.make_url("")).rstrip("/")
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'news.db'}")
-    await upgrade(engine)
     sessions = session_factory(engine)
     policy = FetchPolicy(total_timeout=1.5, max_bytes=1_000_000, retries=1, backoff_base=0.05)
     async with Fetcher(policy) as fetcher:
@@ -63,7 +61,6 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
         ]
         await ingestor.sync_sources(specs)
         yield Rig(site, ingestor, sessions)
-    await engine.dispose()
     await server.close()
 
 
@@ -103,9 +100,16 @@ async def test_cycle_stores_stories_and_records_every_bad_source(rig: Rig) -> No
     assert "redirect" in errors["Loop"]
     assert "timed out" in errors["Slow"]
     assert "connect" in errors["Refused"]
-    assert errors["Empty"] and errors["Broken"]
+    assert errors["Empty"] == "the source answered with an empty body"
+    # lxml "recovers" a truncated document into an empty one: that is an error, not 0 items.
+    assert errors["Broken"].startswith("the feed is not well-formed XML and no item could be read")
+    assert errors["Garbage"].startswith("the feed is not well-formed XML")
     assert all(health[n].consecutive_failures == 1 for n in BAD)
+    assert all(health[n].last_success_at is None for n in BAD)
     assert all(health[n].last_success_at is not None for n in GOOD)
+    # Every source has its next poll scheduled ahead, failing ones backed off.
+    now = utcnow()
+    assert all(health[n].next_due_at > now for n in GOOD | BAD)
 
 
 async def test_second_cycle_is_answered_by_304_and_stores_nothing_twice(rig: Rig) -> None:

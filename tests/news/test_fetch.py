@@ -398,7 +398,10 @@ async def silent_server() -> AsyncIterator[int]:
 
 
 async def test_a_server_that_never_answers_times_out(silent_server: int) -> None:
-    policy = FetchPolicy(total_timeout=0.5, connect_timeout=0.5, retries=2, backoff_base=0.01)
+    # A read timeout longer than the budget: the budget is what ends the fetch here.
+    policy = FetchPolicy(
+        total_timeout=0.5, connect_timeout=0.5, retries=2, backoff_base=0.01, read_timeout=5.0
+    )
     async with Fetcher(policy) as fetcher:
         err = await fetch_error(fetcher, f"http://127.0.0.1:{silent_server}/feed.xml")
     assert err.message == "timed out after 0.5 s" and err.transient and err.status is None

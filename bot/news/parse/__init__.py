@@ -15,6 +15,7 @@ feedparser on every real feed.
 from __future__ import annotations
 
 from bot.news.items import FeedError, ParsedFeed
+from bot.news.parse.collect import scrub
 from bot.news.parse.decode import decode_body
 from bot.news.parse.detect import HTML_PAGE, detect_kind
 from bot.news.parse.htmlindex import parse_html_index
@@ -36,6 +37,21 @@ def parse_feed(
     link_selector: str | None = None,
 ) -> ParsedFeed:
     """Parse a fetched body into entries; raise FeedError saying why when it is no feed."""
+    # Every format's text passes one gate: no control characters or lone surrogates, which
+    # the databases refuse (one such title must not fail the whole source's write).
+    return scrub(
+        _parse(body, url=url, kind=kind, content_type=content_type, link_selector=link_selector)
+    )
+
+
+def _parse(
+    body: bytes,
+    *,
+    url: str,
+    kind: str | None = None,
+    content_type: str | None = None,
+    link_selector: str | None = None,
+) -> ParsedFeed:
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown feed kind {kind!r}; expected one of {', '.join(KINDS)}")
     if not body or not body.strip():

@@ -21,7 +21,7 @@ _IMAGE = "http://www.google.com/schemas/sitemap-image/1.1"
 
 def parse_sitemap(text: str, base: str) -> ParsedFeed:
     """Parse a urlset (plain or with news:news) or a sitemapindex into a ParsedFeed."""
-    root, _recovered = parse_xml(text)
+    root, _fault = parse_xml(text)
     local = _local(root.tag)
     is_index = local == "sitemapindex"
     wanted = "sitemap" if is_index else "url"

@@ -20,6 +20,15 @@ _BLOCK = re.compile(
 )
 _DROP = "script, style, noscript, template, iframe"
 _HIDDEN = re.compile(r"<(?:script|style|noscript|template|iframe)\b", re.IGNORECASE)
+# Control characters other than tab and newline, and lone UTF-16 surrogates (JSON "\ud800"):
+# PostgreSQL refuses NUL in text and SQLite cannot encode a surrogate, so one bad title would
+# otherwise fail the whole source's write.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters (tab and newline kept) and lone surrogates."""
+    return _UNSTORABLE.sub("", text) if _UNSTORABLE.search(text) else text
 
 
 def collapse(text: str) -> str:

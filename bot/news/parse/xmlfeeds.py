@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.news.items import FeedEntry, ParsedFeed
+from bot.news.items import FeedEntry, FeedError, ParsedFeed
 from bot.news.parse.collect import collect
 from bot.news.parse.dates import parse_date
 from bot.news.parse.links import clean_url, is_redirector, is_web_url
@@ -32,12 +32,12 @@ _ATOM_ENTRIES = ("{http://www.w3.org/2005/Atom}entry", "{http://purl.org/atom/ns
 
 def parse_xml_feed(text: str, base: str) -> ParsedFeed:
     """Parse an RSS or Atom document (already decoded) into a ParsedFeed."""
-    root, recovered = parse_xml(text)
+    root, fault = parse_xml(text)
     cache: dict[str, str] = {}
     is_atom = key_of(root.tag, cache) in ("atom:feed", "feed")
     items = list(root.iter(*(_ATOM_ENTRIES if is_atom else _RSS_ITEMS)))
     dropped = 0
-    if recovered and items and closed_count(text, "entry" if is_atom else "item") < len(items):
+    if fault and items and closed_count(text, "entry" if is_atom else "item") < len(items):
         # A truncated body: lxml closed the last item itself, so its fields may be cut short.
         items.pop()
         dropped = 1
@@ -48,6 +48,10 @@ def parse_xml_feed(text: str, base: str) -> ParsedFeed:
         (read(item, base, cache) for item in items),
     )
     feed.skipped += dropped
+    if fault and not feed.entries:
+        # lxml recovers *something* from nearly any bytes; a repair that yields no item is a
+        # broken document, not an empty feed (which would reset the failure count).
+        raise FeedError(f"the feed is not well-formed XML and no item could be read ({fault})")
     return feed
 
 
