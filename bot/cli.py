@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(_settings_problem(exc), file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.secrets())
+    setup_logging(settings.log_level, settings.secrets(), settings.log_format)
     try:
         return asyncio.run(_dispatch(args, settings))
     except SourcesFileError as exc:

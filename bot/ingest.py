@@ -46,6 +46,7 @@ class SourceReport:
     new: int = 0
     error: str | None = None
     paused: bool = False
+    error_kind: str | None = None
 
 
 @dataclass(slots=True)
@@ -70,6 +71,7 @@ class Ingestor:
         *,
         concurrency: int = 16,
         clock: Callable[[], datetime] = utcnow,
+        on_cycle: Callable[[CycleReport], None] | None = None,  # metrics
     ) -> None:
         self._sessions = sessions
         self._fetcher = fetcher
@@ -77,6 +79,7 @@ class Ingestor:
         self._enricher = enricher
         self._slots = asyncio.Semaphore(concurrency)
         self._clock = clock
+        self._on_cycle = on_cycle
 
     async def sync_sources(self, specs: Sequence[dict[str, Any]]) -> list[str]:
         """Bring the configured sources into the store; return the names added."""
@@ -112,6 +115,8 @@ class Ingestor:
         stories = await self._enricher.process_pending()
         report.new_story_ids.extend(stories.created)
         report.updated_story_ids.extend(stories.joined)
+        if self._on_cycle is not None:
+            self._on_cycle(report)
         return report
 
     async def _poll_and_store(self, source: Source) -> tuple[SourceReport, list[NewArticle]]:
@@ -125,7 +130,9 @@ class Ingestor:
                 await sources.update_source(
                     session, source.id, last_error=outcome_error, last_error_at=now
                 )
-            return SourceReport(source.name, "failed", error=outcome_error), []
+            return SourceReport(
+                source.name, "failed", error=outcome_error, error_kind="internal"
+            ), []
         new: list[NewArticle] = []
         async with self._sessions.begin() as session:
             if outcome.entries:
@@ -138,7 +145,9 @@ class Ingestor:
                 ]
             await sources.update_source(session, source.id, **outcome.state)
         paused = outcome.state.get("enabled") is False
-        return SourceReport(source.name, outcome.status, len(new), outcome.error, paused), new
+        return SourceReport(
+            source.name, outcome.status, len(new), outcome.error, paused, outcome.error_kind
+        ), new
 
 
 def _article_row(source: Source, entry: FeedEntry, now: datetime) -> dict[str, Any]:

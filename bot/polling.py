@@ -10,6 +10,7 @@ from typing import Any
 from bot.news.cadence import Bounds, failure_wait, learn_interval, next_wait
 from bot.news.canonical import canonical_url
 from bot.news.fetch import Fetcher, FetchError
+from bot.news.fetch_errors import fetch_error_kind
 from bot.news.items import FeedEntry, FeedError
 from bot.news.parse import SITEMAP_INDEX_CATEGORY, parse_feed
 from storage.models import Source
@@ -36,6 +37,7 @@ class PollOutcome:
     entries: list[FeedEntry] = field(default_factory=list)
     error: str | None = None
     state: dict[str, Any] = field(default_factory=dict)
+    error_kind: str | None = None  # a metrics label: "timeout", "http_5xx", "parse"…
 
 
 def source_bounds(source: Source, policy: PollPolicy) -> Bounds:
@@ -66,12 +68,14 @@ async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: dateti
         if feed.entries and all(_is_child_sitemap(e) for e in feed.entries):
             feed.entries = await _read_child_sitemaps(fetcher, feed.entries)
     except FetchError as exc:
-        return _failure(source, policy, bounds, now, exc.message, exc.retry_after)
+        return _failure(
+            source, policy, bounds, now, exc.message, exc.retry_after, kind=fetch_error_kind(exc)
+        )
     except FeedError as exc:
-        return _failure(source, policy, bounds, now, str(exc), None)
+        return _failure(source, policy, bounds, now, str(exc), None, kind="parse")
     if not feed.entries and feed.skipped:
         message = f"none of the feed's {feed.skipped} items has a usable link"
-        return _failure(source, policy, bounds, now, message, None)
+        return _failure(source, policy, bounds, now, message, None, kind="parse")
     entries = _canonical(feed.entries)
     learned = learn_interval(
         (e.published_at for e in entries if e.published_at), source.learned_interval, bounds
@@ -138,6 +142,8 @@ def _failure(
     now: datetime,
     message: str,
     retry_after: float | None,
+    *,
+    kind: str,
 ) -> PollOutcome:
     failures = source.consecutive_failures + 1
     wait = failure_wait(failures, bounds, retry_after=retry_after)
@@ -152,4 +158,4 @@ def _failure(
     if failures >= policy.pause_after:
         state["enabled"] = False
         state["paused_reason"] = f"paused after {failures} failures in a row: {message}"
-    return PollOutcome("failed", error=message, state=state)
+    return PollOutcome("failed", error=message, state=state, error_kind=kind)
