@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.config import Settings, load_settings
+from bot.config import MIN_RETENTION_DAYS, Settings, load_settings
 from bot.logs import setup_logging
 from bot.sources_file import SourcesFileError
 
@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply the migrations").set_defaults(handler="db_upgrade")
+    prune = db_sub.add_parser("prune", help="delete stories and ledger rows past RETENTION_DAYS")
+    prune.add_argument("--days", type=_days, help="override RETENTION_DAYS for this run")
+    prune.set_defaults(handler="db_prune")
     return parser
 
 
@@ -51,6 +54,12 @@ def _limit(text: str) -> int:
     if not 1 <= value <= 200:
         raise argparse.ArgumentTypeError("must be between 1 and 200")
     return value
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) < MIN_RETENTION_DAYS:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, {MIN_RETENTION_DAYS}+")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,6 +95,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if handler == "db_upgrade":
         return await commands.db_upgrade(settings)
+    if handler == "db_prune":
+        from bot import maintenance
+
+        return await maintenance.db_prune(settings, args.days)
     if handler == "run":
         from bot.runner import run_bot
 

@@ -22,6 +22,7 @@ from bot.health import start_ops_server
 from bot.jobs import schedule_jobs
 from bot.metrics import Metrics
 from bot.resources import open_resources
+from bot.retention import schedule_retention
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ async def run_bot(settings: Settings) -> int:
             await set_menu(application)
             await _start_delivery(stack, application, settings)
             schedule_jobs(application)
+            schedule_retention(application, settings, metrics)
             await application.start()
             stack.push_async_callback(application.stop)
             await _start_updates(stack, application, settings)
