@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -28,8 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--once", action="store_true", help="poll every source once, then exit")
     ingest.set_defaults(handler="ingest")
 
-    srcs = sub.add_parser("sources", help="show each source's health")
+    srcs = sub.add_parser("sources", help="show each source's health; import or export OPML")
     srcs.set_defaults(handler="sources")
+    srcs_sub = srcs.add_subparsers(dest="sources_command", metavar="[ACTION]")
+    imp = srcs_sub.add_parser("import-opml", help="add or update sources from an OPML file")
+    imp.add_argument("file", type=Path, help="the OPML file")
+    imp.set_defaults(handler="import_opml")
+    exp = srcs_sub.add_parser("export-opml", help="write the sources as OPML 2.0")
+    exp.add_argument("file", type=Path, nargs="?", help="where to write (default: stdout)")
+    exp.set_defaults(handler="export_opml")
 
     latest = sub.add_parser("latest", help="list stored stories, newest first")
     latest.add_argument("--limit", type=_limit, default=10, help="how many (1-200, default 10)")
@@ -95,10 +103,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if handler == "db_upgrade":
         return await commands.db_upgrade(settings)
-    if handler == "db_prune":
+    if handler in ("import_opml", "export_opml", "db_prune"):
         from bot import maintenance
 
-        return await maintenance.db_prune(settings, args.days)
+        if handler == "db_prune":
+            return await maintenance.db_prune(settings, args.days)
+        if handler == "import_opml":
+            return await maintenance.import_opml(settings, args.file)
+        return await maintenance.export_opml(settings, args.file)
     if handler == "run":
         from bot.runner import run_bot
 

@@ -1,15 +1,88 @@
-"""The operator's maintenance subcommands: pruning old data."""
+"""The operator's maintenance subcommands: OPML import and export, and pruning old data."""
 
 from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings
 from bot.ingest import utcnow
-from bot.resources import open_database
+from bot.opml import ExportedSource, OpmlError, read_opml, write_opml
+from bot.resources import open_database, open_resources
 from bot.retention import RetentionPolicy, policy_of, prune
+from bot.source_import import ImportConflict, import_feeds
+from bot.sources_file import load_sources
+from storage import sources
 from storage.db import session_factory
+
+
+def _fail(message: str) -> int:
+    print(f"newsbot: {message}", file=sys.stderr)
+    return 2
+
+
+async def import_opml(settings: Settings, path: Path) -> int:
+    """Add or update the sources an OPML file lists; print what changed."""
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        return _fail(f"cannot read {path}: {exc.strerror or exc}")
+    try:
+        feeds = read_opml(data)
+    except OpmlError as exc:
+        return _fail(f"{path} is not usable OPML, nothing was imported: {exc}")
+    file_names = {s.name for s in load_sources(settings.sources_file)}
+    async with open_resources(settings) as res:
+        try:
+            async with res.sessions.begin() as session:
+                report = await import_feeds(session, feeds, file_names, utcnow())
+        except ImportConflict as exc:
+            return _fail(f"nothing was imported: {exc}; run the import again")
+    console = Console()
+    console.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.from_file)} kept as SOURCES_FILE says"
+        + (f", {report.repeated} repeated outlines skipped" if report.repeated else "")
+    )
+    for name in report.added:
+        console.print(f"  + {name}", markup=False)
+    for name in report.updated:
+        console.print(f"  ~ {name} (topic)", markup=False)
+    return 0
+
+
+async def export_opml(settings: Settings, path: Path | None) -> int:
+    """Write every source as OPML 2.0, to a file or stdout."""
+    async with open_resources(settings) as res, res.sessions() as session:
+        rows = await sources.all_sources(session)
+    data = write_opml((ExportedSource(s.name, s.url, s.topic) for s in rows), utcnow())
+    if path is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        await asyncio.to_thread(_write_atomically, path, data)
+    except OSError as exc:
+        return _fail(f"cannot write {path}: {exc.strerror or exc}")
+    print(f"{len(rows)} sources written to {path}", file=sys.stderr)
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # Written beside the target and renamed: a failed export never leaves half a file.
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".opml-", delete=False) as tmp:
+        try:
+            tmp.write(data)
+        except OSError:
+            os.unlink(tmp.name)
+            raise
+    os.replace(tmp.name, path)
 
 
 async def db_prune(settings: Settings, days: int | None) -> int:
