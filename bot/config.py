@@ -15,6 +15,11 @@ from sqlalchemy.engine import make_url
 
 BUNDLED_SOURCES = Path(__file__).with_name("sources.toml")
 MIN_RETENTION_DAYS = 7
+_ASYNC_DRIVERS = (
+    ("postgres://", "postgresql+asyncpg://"),
+    ("postgresql://", "postgresql+asyncpg://"),
+    ("sqlite:///", "sqlite+aiosqlite:///"),
+)
 _TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -99,6 +104,11 @@ class Settings(BaseSettings):
             raise ValueError("BOT_TOKEN does not look like a token from @BotFather (123456:ABC…)")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return async_database_url(value)
+
     @field_validator("retention_days")
     @classmethod
     def _check_retention(cls, value: int) -> int:
@@ -136,6 +146,16 @@ def parse_clock(text: str) -> time:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(f"{text.strip()!r} is not a time like 07:00")
     return time(int(match[1]), int(match[2]))
+
+
+def async_database_url(url: str) -> str:
+    """The URL with the asyncio driver the bot runs on (postgres://… → postgresql+asyncpg://…)."""
+    # Hosting platforms hand out postgres://… (and people write sqlite:///…): accept them
+    # rather than refuse the platform's own URL.
+    for plain, driver in _ASYNC_DRIVERS:
+        if url.startswith(plain):
+            return driver + url.removeprefix(plain)
+    return url
 
 
 def load_settings(**overrides: object) -> Settings:
