@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     prune = db_sub.add_parser("prune", help="delete stories and ledger rows past RETENTION_DAYS")
     prune.add_argument("--days", type=_days, help="override RETENTION_DAYS for this run")
     prune.set_defaults(handler="db_prune")
+    copy = db_sub.add_parser("copy", help="copy all data from another database into this one")
+    copy.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
+        help="e.g. the old SQLite file's URL",
+    )
+    copy.set_defaults(handler="db_copy")
     return parser
 
 
@@ -103,9 +112,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if handler == "db_upgrade":
         return await commands.db_upgrade(settings)
-    if handler in ("import_opml", "export_opml", "db_prune"):
+    if handler in ("import_opml", "export_opml", "db_prune", "db_copy"):
         from bot import maintenance
 
+        if handler == "db_copy":
+            return await maintenance.db_copy(settings, args.source)
         if handler == "db_prune":
             return await maintenance.db_prune(settings, args.days)
         if handler == "import_opml":

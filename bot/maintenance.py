@@ -1,4 +1,4 @@
-"""The operator's maintenance subcommands: OPML import and export, and pruning old data."""
+"""The operator's maintenance subcommands: OPML import and export, pruning, copying the data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bot.config import Settings
+from bot.config import Settings, async_database_url
 from bot.ingest import utcnow
 from bot.opml import ExportedSource, OpmlError, read_opml, write_opml
 from bot.resources import open_database, open_resources
@@ -19,6 +19,7 @@ from bot.retention import RetentionPolicy, policy_of, prune
 from bot.source_import import ImportConflict, import_feeds
 from bot.sources_file import load_sources
 from storage import sources
+from storage.copy import CopyRefused, copy_database
 from storage.db import session_factory
 
 
@@ -103,4 +104,22 @@ async def db_prune(settings: Settings, days: int | None) -> int:
     for name in ("stories", "articles", "deliveries", "digest_items", "broadcasts", "event_log"):
         table.add_row(name, str(counts.get(name, 0)))
     console.print(table)
+    return 0
+
+
+async def db_copy(settings: Settings, source_url: str) -> int:
+    """Copy every row from another database (e.g. the old SQLite file) into DATABASE_URL."""
+    source_url = async_database_url(source_url)
+    if source_url == settings.database_url:
+        return _fail("--from names DATABASE_URL itself: give the database to copy from")
+    err = Console(stderr=True)
+    source_settings = settings.model_copy(update={"database_url": source_url})
+    async with open_database(source_settings) as source, open_database(settings) as target:
+        try:
+            copied = await copy_database(
+                source, target, on_table=lambda name, n: err.print(f"{name}: {n} rows")
+            )
+        except CopyRefused as exc:
+            return _fail(f"nothing was copied: {exc}")
+    Console().print(f"copied {sum(copied.values())} rows in {len(copied)} tables")
     return 0
