@@ -97,14 +97,18 @@ async def _start_ops(
 
     resources = application.bot_data.resources
     assert resources is not None
-    server = await start_ops_server(
-        metrics,
-        resources.sessions,
-        host=settings.metrics_listen,
-        port=settings.metrics_port,
-        delivery=application.bot_data.delivery,
-        send_rate=effective_rate(settings.send_rate, settings.paid_broadcast),
-    )
+    try:
+        server = await start_ops_server(
+            metrics,
+            resources.sessions,
+            host=settings.metrics_listen,
+            port=settings.metrics_port,
+            delivery=application.bot_data.delivery,
+            send_rate=effective_rate(settings.send_rate, settings.paid_broadcast),
+        )
+    except OSError as exc:  # the bot itself still works: say why and go on without it
+        log.error("cannot serve health and metrics on port %d: %s", settings.metrics_port, exc)
+        return
     stack.push_async_callback(server.stop)
 
 
