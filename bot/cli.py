@@ -7,10 +7,11 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.config import Settings, load_settings
+from bot.config import MIN_RETENTION_DAYS, Settings, load_settings
 from bot.logs import setup_logging
 
 
@@ -28,8 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--once", action="store_true", help="poll every source once, then exit")
     ingest.set_defaults(handler="ingest")
 
-    srcs = sub.add_parser("sources", help="show each source's health")
+    srcs = sub.add_parser("sources", help="show each source's health; import or export OPML")
     srcs.set_defaults(handler="sources")
+    srcs_sub = srcs.add_subparsers(dest="sources_command", metavar="[ACTION]")
+    imp = srcs_sub.add_parser("import-opml", help="add or update sources from an OPML file")
+    imp.add_argument("file", type=Path, help="the OPML file")
+    imp.set_defaults(handler="import_opml")
+    exp = srcs_sub.add_parser("export-opml", help="write the sources as OPML 2.0")
+    exp.add_argument("file", type=Path, nargs="?", help="where to write (default: stdout)")
+    exp.set_defaults(handler="export_opml")
 
     latest = sub.add_parser("latest", help="list stored stories, newest first")
     latest.add_argument("--limit", type=_limit, default=10, help="how many (1-200, default 10)")
@@ -40,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply the migrations").set_defaults(handler="db_upgrade")
+    prune = db_sub.add_parser("prune", help="delete stories and ledger rows past RETENTION_DAYS")
+    prune.add_argument("--days", type=_days, help="override RETENTION_DAYS for this run")
+    prune.set_defaults(handler="db_prune")
+    copy = db_sub.add_parser("copy", help="copy all data from another database into this one")
+    copy.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
+        help="e.g. the old SQLite file's URL",
+    )
+    copy.set_defaults(handler="db_copy")
     return parser
 
 
@@ -53,6 +73,12 @@ def _limit(text: str) -> int:
     return value
 
 
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) < MIN_RETENTION_DAYS:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, {MIN_RETENTION_DAYS}+")
+    return int(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; return the process exit code."""
     args = build_parser().parse_args(argv)
@@ -61,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(_settings_problem(exc), file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.secrets())
+    setup_logging(settings.log_level, settings.secrets(), settings.log_format)
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         # Alembic says "Context impl …" and "Will assume …" at INFO on every command.
         logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -93,6 +119,16 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if handler == "db_upgrade":
         return await commands.db_upgrade(settings)
+    if handler in ("import_opml", "export_opml", "db_prune", "db_copy"):
+        from bot import maintenance
+
+        if handler == "db_copy":
+            return await maintenance.db_copy(settings, args.source)
+        if handler == "db_prune":
+            return await maintenance.db_prune(settings, args.days)
+        if handler == "import_opml":
+            return await maintenance.import_opml(settings, args.file)
+        return await maintenance.export_opml(settings, args.file)
     if handler == "run":
         from bot.runner import run_bot
 

@@ -5,14 +5,21 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
-from urllib.parse import unquote, urlsplit
+from typing import Annotated, Literal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 BUNDLED_SOURCES = Path(__file__).with_name("sources.toml")
+MIN_RETENTION_DAYS = 7
+_ASYNC_DRIVERS = (
+    ("postgres://", "postgresql+asyncpg://"),
+    ("postgresql://", "postgresql+asyncpg://"),
+    ("sqlite:///", "sqlite+aiosqlite:///"),
+)
 _TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -52,6 +59,13 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
 
+    # Operations
+    log_format: Literal["text", "json"] = "text"
+    metrics_port: int = Field(default=0, ge=0, le=65535)  # 0: no health/metrics server
+    metrics_listen: str = "0.0.0.0"
+    retention_days: int = Field(default=90, ge=0)  # 0: keep everything
+    prune_batch: int = Field(default=1000, ge=10, le=100_000)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:
@@ -90,6 +104,20 @@ class Settings(BaseSettings):
             raise ValueError("BOT_TOKEN does not look like a token from @BotFather (123456:ABC…)")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return async_database_url(value)
+
+    @field_validator("retention_days")
+    @classmethod
+    def _check_retention(cls, value: int) -> int:
+        # Shorter than the week a story can still gain outlets, and a feed that still lists an
+        # article could bring it back as new once its row is gone.
+        if 0 < value < MIN_RETENTION_DAYS:
+            raise ValueError(f"must be 0 (keep everything) or at least {MIN_RETENTION_DAYS}")
+        return value
+
     @field_validator("telegram_api_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -108,11 +136,14 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     def secrets(self) -> list[str]:
-        """Every secret value, for log redaction."""
+        """Every secret value, for log redaction: token, webhook secret, database password."""
         found = [s.get_secret_value() for s in (self.bot_token, self.webhook_secret) if s]
-        password = urlsplit(self.database_url).password
+        try:
+            password = make_url(self.database_url).password
+        except Exception:  # an unparsable URL fails later, with SQLAlchemy's own message
+            password = None
         if password:
-            found += [password, unquote(password)]  # as written, and as a driver may print it
+            found += [str(password), quote(str(password), safe="")]
         return [s for s in found if s]
 
 
@@ -122,6 +153,16 @@ def parse_clock(text: str) -> time:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(f"{text.strip()!r} is not a time like 07:00")
     return time(int(match[1]), int(match[2]))
+
+
+def async_database_url(url: str) -> str:
+    """The URL with the asyncio driver the bot runs on (postgres://… → postgresql+asyncpg://…)."""
+    # Hosting platforms hand out postgres://… (and people write sqlite:///…): accept them
+    # rather than refuse the platform's own URL.
+    for plain, driver in _ASYNC_DRIVERS:
+        if url.startswith(plain):
+            return driver + url.removeprefix(plain)
+    return url
 
 
 def load_settings(**overrides: object) -> Settings:

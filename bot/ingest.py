@@ -46,6 +46,7 @@ class SourceReport:
     new: int = 0
     error: str | None = None
     paused: bool = False
+    error_kind: str | None = None
 
 
 @dataclass(slots=True)
@@ -70,6 +71,7 @@ class Ingestor:
         *,
         concurrency: int = 16,
         clock: Callable[[], datetime] = utcnow,
+        on_cycle: Callable[[CycleReport], None] | None = None,  # metrics
     ) -> None:
         self._sessions = sessions
         self._fetcher = fetcher
@@ -77,6 +79,7 @@ class Ingestor:
         self._enricher = enricher
         self._slots = asyncio.Semaphore(concurrency)
         self._clock = clock
+        self._on_cycle = on_cycle
 
     async def sync_sources(self, specs: Sequence[dict[str, Any]]) -> list[str]:
         """Bring the configured sources into the store; return the names added."""
@@ -112,6 +115,8 @@ class Ingestor:
         stories = await self._enricher.process_pending()
         report.new_story_ids.extend(stories.created)
         report.updated_story_ids.extend(stories.joined)
+        if self._on_cycle is not None:
+            self._on_cycle(report)
         return report
 
     async def _poll_and_store(self, source: Source) -> tuple[SourceReport, list[NewArticle]]:
@@ -121,17 +126,22 @@ class Ingestor:
         except Exception as exc:  # a bug must not stop the other sources
             log.exception("polling %s crashed", source.name)
             return await self._record_failure(
-                source, now, f"internal error while polling: {type(exc).__name__}"
+                source, now, f"internal error while polling: {type(exc).__name__}", "internal"
             )
         try:
             new = await self._store(source, outcome, now)
         except Exception as exc:  # one source's bad data must not cost the others theirs
             log.exception("storing what %s sent failed", source.name)
             return await self._record_failure(
-                source, now, f"could not store its items: {_driver_words(exc)}"
+                source, now, f"could not store its items: {_driver_words(exc)}", "store"
             )
         paused = outcome.state.get("enabled") is False
-        return SourceReport(source.name, outcome.status, len(new), outcome.error, paused), new
+        return (
+            SourceReport(
+                source.name, outcome.status, len(new), outcome.error, paused, outcome.error_kind
+            ),
+            new,
+        )
 
     def _fetcher_for(self, source: Source) -> Fetcher:
         # Sources added from chat are fetched through the address guard (redirects and article
@@ -155,17 +165,18 @@ class Ingestor:
         return new
 
     async def _record_failure(
-        self, source: Source, now: datetime, message: str
+        self, source: Source, now: datetime, message: str, kind: str
     ) -> tuple[SourceReport, list[NewArticle]]:
         """Count a failure the poll itself could not report, so the source backs off too."""
-        outcome = failure(source, self._policy, now, message)
+        outcome = failure(source, self._policy, now, message, kind=kind)
         try:
             async with self._sessions.begin() as session:
                 await sources.update_source(session, source.id, **outcome.state)
         except Exception:
             log.exception("recording the failure of %s failed as well", source.name)
         paused = outcome.state.get("enabled") is False
-        return SourceReport(source.name, "failed", error=message, paused=paused), []
+        report = SourceReport(source.name, "failed", error=message, paused=paused, error_kind=kind)
+        return report, []
 
 
 def _driver_words(exc: Exception) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from bot.news.cadence import Bounds, failure_wait, learn_interval, next_wait
 from bot.news.canonical import canonical_url
 from bot.news.fetch import Fetcher, FetchError
+from bot.news.fetch_errors import fetch_error_kind
 from bot.news.items import FeedEntry, FeedError
 from bot.news.parse import SITEMAP_INDEX_CATEGORY, parse_feed
 from storage.models import Source
@@ -38,6 +39,7 @@ class PollOutcome:
     entries: list[FeedEntry] = field(default_factory=list)
     error: str | None = None
     state: dict[str, Any] = field(default_factory=dict)
+    error_kind: str | None = None  # a metrics label: "timeout", "http_5xx", "parse"…
 
 
 def source_bounds(source: Source, policy: PollPolicy) -> Bounds:
@@ -70,12 +72,14 @@ async def poll(source: Source, fetcher: Fetcher, policy: PollPolicy, now: dateti
     except FetchError as exc:
         if exc.status == HTTPStatus.TOO_MANY_REQUESTS:
             return _rate_limited(source, bounds, now, exc)
-        return failure(source, policy, now, exc.message, exc.retry_after)
+        return failure(
+            source, policy, now, exc.message, exc.retry_after, kind=fetch_error_kind(exc)
+        )
     except FeedError as exc:
-        return failure(source, policy, now, str(exc))
+        return failure(source, policy, now, str(exc), kind="parse")
     if not feed.entries and feed.skipped:
         message = f"none of the feed's {feed.skipped} items has a usable link"
-        return failure(source, policy, now, message)
+        return failure(source, policy, now, message, kind="parse")
     entries = _canonical(feed.entries)
     learned = learn_interval(
         (e.published_at for e in entries if e.published_at), source.learned_interval, bounds
@@ -141,6 +145,8 @@ def failure(
     now: datetime,
     message: str,
     retry_after: float | None = None,
+    *,
+    kind: str,
 ) -> PollOutcome:
     """Count one more failure: back off, record the message, pause after too many in a row."""
     bounds = source_bounds(source, policy)
@@ -157,7 +163,7 @@ def failure(
     if failures >= policy.pause_after:
         state["enabled"] = False
         state["paused_reason"] = f"paused after {failures} failures in a row: {message}"
-    return PollOutcome("failed", error=message, state=state)
+    return PollOutcome("failed", error=message, state=state, error_kind=kind)
 
 
 def _rate_limited(source: Source, bounds: Bounds, now: datetime, exc: FetchError) -> PollOutcome:
@@ -177,7 +183,7 @@ def _rate_limited(source: Source, bounds: Bounds, now: datetime, exc: FetchError
         "last_error_at": now,
         "next_due_at": now + timedelta(seconds=wait),
     }
-    return PollOutcome("failed", error=message, state=state)
+    return PollOutcome("failed", error=message, state=state, error_kind="rate_limited")
 
 
 def _minutes(seconds: float) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.enrichment import Enricher, EnrichPolicy
-from bot.ingest import Ingestor, utcnow
+from bot.ingest import CycleReport, Ingestor, utcnow
 from bot.news.cadence import Bounds
 from bot.news.fetch import Fetcher, FetchPolicy
 from bot.polling import PollPolicy
@@ -72,7 +72,10 @@ async def open_database(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 @asynccontextmanager
 async def open_resources(
-    settings: Settings, *, sync_sources: bool = True
+    settings: Settings,
+    *,
+    sync_sources: bool = True,
+    on_cycle: Callable[[CycleReport], None] | None = None,
 ) -> AsyncIterator[Resources]:
     """Open the database (migrated), the HTTP client and the pipeline; close them after."""
     async with open_database(settings) as engine, Fetcher(fetch_policy(settings)) as fetcher:
@@ -92,6 +95,7 @@ async def open_resources(
             ),
             enricher,
             concurrency=settings.poll_concurrency,
+            on_cycle=on_cycle,
         )
         if sync_sources:
             specs = load_sources(settings.sources_file)

@@ -18,8 +18,11 @@ from urllib.parse import urlsplit
 from bot.app import build_application, menu_commands
 from bot.config import Settings
 from bot.context import BotApp
+from bot.health import start_ops_server
 from bot.jobs import schedule_jobs
+from bot.metrics import Metrics
 from bot.resources import open_resources
+from bot.retention import schedule_retention
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +51,20 @@ async def run_bot(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         async with AsyncExitStack() as stack:
-            resources = await stack.enter_async_context(open_resources(settings))
+            metrics = Metrics()  # this process's own registry, served on METRICS_PORT
+            resources = await stack.enter_async_context(
+                open_resources(settings, on_cycle=metrics.observe_cycle)
+            )
             application = build_application(settings, resources)
             await stack.enter_async_context(application)  # initialize … shutdown
             await set_menu(application)
             await _start_delivery(stack, application, settings)
             schedule_jobs(application)
+            schedule_retention(application, settings, metrics)
             await application.start()
             stack.push_async_callback(application.stop)
             await _start_updates(stack, application, settings)
+            await _start_ops(stack, application, settings, metrics)
             log.info("newsbot is running as @%s", application.bot.username)
             await stop.wait()
             log.info("stopping")
@@ -78,6 +86,30 @@ async def _start_delivery(stack: AsyncExitStack, application: BotApp, settings: 
     service = await start_delivery(application, resources, settings)
     application.bot_data.delivery = service
     stack.push_async_callback(service.stop)
+
+
+async def _start_ops(
+    stack: AsyncExitStack, application: BotApp, settings: Settings, metrics: Metrics
+) -> None:
+    if not settings.metrics_port:
+        return
+    from bot.delivery.pacing import effective_rate
+
+    resources = application.bot_data.resources
+    assert resources is not None
+    try:
+        server = await start_ops_server(
+            metrics,
+            resources.sessions,
+            host=settings.metrics_listen,
+            port=settings.metrics_port,
+            delivery=application.bot_data.delivery,
+            send_rate=effective_rate(settings.send_rate, settings.paid_broadcast),
+        )
+    except OSError as exc:  # the bot itself still works: say why and go on without it
+        log.error("cannot serve health and metrics on port %d: %s", settings.metrics_port, exc)
+        return
+    stack.push_async_callback(server.stop)
 
 
 async def _start_updates(stack: AsyncExitStack, application: BotApp, settings: Settings) -> None:

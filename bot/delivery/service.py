@@ -87,6 +87,11 @@ class DeliveryService:
                 await task
         self._tasks = []
 
+    @property
+    def running(self) -> bool:
+        """Tell whether the sender task is alive (for /healthz)."""
+        return bool(self._tasks) and not self._tasks[0].done()
+
     async def on_new_stories(self, story_ids: Sequence[int]) -> int:
         """Owe pushes for new stories and wake the sender; return the rows added."""
         if not story_ids:

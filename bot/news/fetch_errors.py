@@ -105,3 +105,22 @@ def _os_words(err: OSError) -> str:
     if isinstance(err, TimeoutError):
         return "no answer"
     return (err.strerror or type(err).__name__).lower()
+
+
+def fetch_error_kind(err: FetchError) -> str:
+    """A short label for what went wrong, for metrics: from the status, else the cause."""
+    status, cause = err.status, err.__cause__
+    if status == 429:
+        return "rate_limited"
+    if status is not None:
+        return "not_found" if err.gone else f"http_{status // 100}xx"
+    if isinstance(cause, TimeoutError):
+        return "timeout"
+    if isinstance(cause, aiohttp.TooManyRedirects | aiohttp.RedirectClientError):
+        return "redirect"
+    if isinstance(cause, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError):
+        return "network"
+    if isinstance(cause, aiohttp.ClientResponseError):
+        return "bad_response"
+    # Raised by the fetcher itself, with no cause: a body over the cap or a refused address.
+    return "refused"
