@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.news import dedup
-from bot.news.canonical import canonical_url
 from storage import articles, stories
 
 # Syndicated copies appear within hours; a week bounds the candidates without losing late ones.
@@ -30,6 +30,7 @@ async def assign_story(
     *,
     article_id: int,
     source_id: int,
+    url: str,
     canonical: str | None,
     title: str,
     text: str,
@@ -39,14 +40,23 @@ async def assign_story(
     published_at: datetime,
     now: datetime,
 ) -> Assignment:
-    """Attach the article to its story, creating the story when nothing matches."""
-    if canonical:
-        dropped = await _adopt_canonical(session, article_id, canonical_url(canonical))
-        if dropped is not None:
-            return dropped
+    """Attach the article to its story, creating the story when nothing matches.
+
+    `url` is the article's stored (canonical) address; `canonical` is the address its page
+    names for itself, already checked by bot.news.canonical.trusted_canonical.
+    """
+    same_article: int | None = None
+    if canonical and canonical != url:
+        done = await _follow_canonical(session, article_id, source_id, url, canonical)
+        if isinstance(done, Assignment):
+            return done
+        same_article = done
     fingerprint = dedup.exact_fingerprint(f"{title}\n{text}") if text else None
     if fingerprint:
         await articles.update_article(session, article_id, content_hash=fingerprint)
+    if same_article is not None:
+        return await _join(session, same_article, article_id, topics, published_at, now)
+    if fingerprint:
         twin = await articles.article_with_hash(session, fingerprint, exclude_id=article_id)
         if twin is not None and twin.story_id is not None:
             if twin.source_id == source_id:  # the same outlet posted it twice
@@ -78,18 +88,25 @@ async def assign_story(
     return Assignment(story_id, created=True)
 
 
-async def _adopt_canonical(
-    session: AsyncSession, article_id: int, canonical: str
-) -> Assignment | None:
+async def _follow_canonical(
+    session: AsyncSession, article_id: int, source_id: int, url: str, canonical: str
+) -> Assignment | int | None:
+    """Act on the page's own address: drop a repeat, or name the story to join (or None)."""
     existing = await articles.article_by_url(session, canonical)
     if existing is None:
-        await articles.update_article(session, article_id, url=canonical)
+        # Take the address over only on the very same host: a Tribun regional subdomain may
+        # name www.tribunnews.com's original, which its own feed item will still bring.
+        if urlsplit(canonical).netloc == urlsplit(url).netloc:
+            await articles.update_article(session, article_id, url=canonical)
         return None
     if existing.id == article_id:
         return None
-    # The page says it is an article we already have under another feed URL.
-    await articles.delete_article(session, article_id)
-    return Assignment(existing.story_id or 0, created=False, dropped=True)
+    if existing.source_id == source_id:
+        # The outlet listed one article under two addresses: keep the first.
+        await articles.delete_article(session, article_id)
+        return Assignment(existing.story_id or 0, created=False, dropped=True)
+    # Another outlet of the same network carries this very article: one story, two outlets.
+    return existing.story_id
 
 
 async def _join(

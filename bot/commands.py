@@ -139,7 +139,8 @@ async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: 
     for v in views:
         outlets = " · ".join(dict.fromkeys(a.source for a in v.articles))
         console.print(f"[bold]{v.title}[/bold]  [dim]{_when(v.published_at, settings)}[/dim]")
-        console.print(f"  {outlets}  [dim]{', '.join(v.topics)}[/dim]")
+        sections = f"  [dim]({', '.join(v.sections)})[/dim]" if v.sections else ""
+        console.print(f"  {outlets}  [dim]{', '.join(v.topics)}[/dim]{sections}")
         if v.summary:
             console.print(f"  {v.summary}")
         for a in v.articles:

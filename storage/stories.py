@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ class ArticleRef:
     url: str
     source: str
     title: str
+    section: str | None = None  # the outlet's own section ("Internasional", "jatim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class StoryView:
     published_at: datetime
     image_url: str | None
     articles: list[ArticleRef]
+    sections: list[str] = field(default_factory=list)  # each outlet's own section, once
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape printed by `newsbot latest --json`."""
@@ -43,10 +45,12 @@ class StoryView:
             "title": self.title,
             "summary": self.summary,
             "topics": self.topics,
+            "sections": self.sections,
             "published_at": self.published_at.isoformat(),
             "image_url": self.image_url,
             "articles": [
-                {"url": a.url, "source": a.source, "title": a.title} for a in self.articles
+                {"url": a.url, "source": a.source, "title": a.title, "section": a.section}
+                for a in self.articles
             ],
         }
 
@@ -178,13 +182,15 @@ async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[Stor
     refs: dict[int, list[ArticleRef]] = {i: [] for i in ids}
     if ids:
         query = (
-            select(Article.story_id, Article.link, Article.title, Source.name)
+            select(Article.story_id, Article.link, Article.title, Article.section, Source.name)
             .join(Source, Source.id == Article.source_id)
             .where(Article.story_id.in_(ids))
             .order_by(Article.published_at, Article.id)
         )
         for row in await session.execute(query):
-            refs[row.story_id].append(ArticleRef(url=row.link, source=row.name, title=row.title))
+            refs[row.story_id].append(
+                ArticleRef(url=row.link, source=row.name, title=row.title, section=row.section)
+            )
     return [
         StoryView(
             id=s.id,
@@ -194,6 +200,7 @@ async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[Stor
             published_at=s.published_at,
             image_url=s.image_url,
             articles=refs[s.id],
+            sections=list(dict.fromkeys(a.section for a in refs[s.id] if a.section)),
         )
         for s in stories
     ]

@@ -46,6 +46,7 @@ class ExtractedArticle:
     author: str | None
     editor: str | None
     published_at: datetime | None  # timezone-aware, in the page's own offset
+    zone_stated: bool  # the page's time named its zone; otherwise WIB was assumed
     image_url: str | None
     image_caption: str | None
     canonical_url: str | None
@@ -173,6 +174,7 @@ def extract_article(html: bytes | str, *, url: str) -> ExtractedArticle:
         author=meta.author,
         editor=meta.editor,
         published_at=meta.published_at,
+        zone_stated=meta.zone_stated,
         image_url=meta.image_url,
         image_caption=caption,
         canonical_url=meta.canonical_url,
