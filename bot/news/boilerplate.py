@@ -18,14 +18,15 @@ _SITE = r"(?:[A-Za-z0-9]+\.(?:co\.id|CO\.ID|com|COM|co|CO|id|ID|net|tv)|CNN Indo
 _CITY = r"[A-Z][A-Za-z.'/]*(?: [A-Z][A-Za-z.'/]*){0,3}"
 
 # The dateline opening the first body paragraph; group "tag" is what is reported as dateline.
+# SURYA separates site and city with "|", and sometimes with a typed "I" or "l".
 _DATELINE = re.compile(
-    rf"^(?P<tag>(?:{_CITY}\s*,\s*)?{_SITE}(?:\s*(?:[,|]|\sI\s)\s*{_CITY})?"
+    rf"^(?P<tag>(?:{_CITY}\s*,\s*)?{_SITE}(?:\s*(?:[,|]|\s[Il]\s)\s*{_CITY})?"
     rf"|{_CITY}\s*\((?:ANTARA|Antara)(?: News)?\))\s*,?\s*{_DASH}\s*(?=\S)"
     rf"|^(?P<tag2>{_SITE})\s+I\s+(?=[A-Z])"  # SURYA writes "SURYA.co.id I Liverpool ..."
 )
 # A dateline glued to a breadcrumb by the scraper ("Berita SurabayaSURYA.co.id | SURABAYA –").
 _GLUED_DATELINE = re.compile(
-    rf"(?<=[a-z])(?=[A-Z]{{3,}}[A-Z0-9]*\.(?:co\.id|CO\.ID|COM|com)\s*(?:[,|]|\sI\s|{_DASH}))"
+    rf"(?<=[a-z])(?=[A-Z]{{3,}}[A-Z0-9]*\.(?:co\.id|CO\.ID|COM|com)\s*(?:[,|]|\s[Il]\s|{_DASH}))"
 )
 
 # Labelled metadata lines: "Penulis: X", "Editor : Y", "Sumber: Z" (several may share a line).
@@ -48,10 +49,26 @@ _TRAILERS = re.compile(
     re.I,
 )
 
+# Follow prompts that scrapers glue to the story's last sentence ("…tandasnya.BACA BERITA
+# SURABAYA LAINNYA", "…(HR Muslim)Ikuti Berita Lainnya di News Google SURYA.co.id"): only the
+# prompt itself is removed, so a story glued after one is kept.
+_SITE_NAME = r"(?:\s+(?:[A-Za-z0-9-]+\.)+(?:co\.id|CO\.ID|com|COM|id|ID|co|CO))?"
+_INLINE_PROMPTS = re.compile(
+    r"(?-i:\b(?:BACA|Baca) (?:BERITA|Berita)\b)[A-Za-z .]{0,60}?\b(?:LAINNYA|Lainnya)\b"
+    r"|(?-i:(?<![A-Z])(?:Ikuti|IKUTI|Update|UPDATE|Simak|Baca|Dapatkan|Follow|Pantau)\b)"
+    r"[^\n]{0,60}?\b(?:Google News|News Google)\b" + _SITE_NAME +
+    # Kompas: "Simak breaking news … WhatsApp Channel : https://… Pastikan kamu sudah install
+    # aplikasi WhatsApp ya."
+    r"|Simak breaking news[^\n]{0,200}?WhatsApp Channel\s*:\s*\S+"
+    r"(?:\s*Pastikan kamu sudah (?:meng)?install aplikasi WhatsApp ya\.?)?",
+    re.I,
+)
+
 # Reporter tags: "(Tribunnews.com/Whiesa)", "(tribunnews.com/ Whiesa Daniswara)", "(Surya/...)",
 # "(*)" - removed wherever they stand, the sentence before them is kept.
 _REPORTER_TAG = re.compile(
     r"\s*\((?:\*|(?:[\w-]+\.(?:com|co\.id|id)|Surya|SURYA|Tribun\w*|Kompas\w*)\s*/\s*[^()\n]{1,60})\)"
+    r"|\s*\((?:ant|Ant|antara|Antara)(?:\s*/\s*[A-Za-z*]{1,12}){0,3}\)"  # Antara: "(ant/ded)"
 )
 
 # SURYA closes articles with a row of asterisks, sometimes glued to a fact box after it.
@@ -71,7 +88,7 @@ _DROP: tuple[re.Pattern[str], ...] = tuple(
         r"^di WhatsApp Anda\s*$",  # second half of the split WhatsApp prompt
         r"^Klik\s+di\s*sini\b",  # link prompt
         r"^Nikmati berita interaktif",  # Tribun promo banner
-        r"^Update berita terkini\b",  # SURYA promo line
+        r"^Update berita (?:terkini|terbaru)\b",  # SURYA promo line
         r"^Halaman(?:\s+\d+)*\s*$|^Halaman\s+selanjutnya\b|^\d+(?:\s+\d+)*$",  # pagination
         r"^(?:Copyright\s*)?©|^Copyright\b|^.*All Rights? Reserved",  # copyright footer
         r"^(?:Breaking News|KOMENTAR|BERITA TERKINI|Atas|Tribun\w*|Tribun Network)\s*:?\s*$",
@@ -91,6 +108,9 @@ _DROP: tuple[re.Pattern[str], ...] = tuple(
 _FOOTER = re.compile(
     r"^(?:Dapatkan Berita Pilihan|Ikuti kami di|KOMENTAR\s*$|BERITA TERKINI\s*$|©|Copyright ©)"
 )
+# A footer marker is the end only when no story follows it: lists of other headlines are short
+# lines, while a follow prompt placed mid-article is followed by the story's paragraphs.
+_STORY_PARAGRAPH = re.compile(r"^.{120,}[.!?\"”)]$")
 
 # A dateline that appears further down than this is not the start of the body.
 _MAX_HEADER_LINES = 15
@@ -120,19 +140,20 @@ def clean_article(text: str) -> CleanedArticle:
     text = _normalize(text)
     text = _GLUED_DATELINE.sub("\n", _END_MARK.sub("\n", text))
     text = _remove_read_also(text)
-    text = _TRAILERS.sub("", text)
+    text = _INLINE_PROMPTS.sub("\n", _TRAILERS.sub("", text))
     meta: dict[str, str] = {}
     lines: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
+    raw_lines = [line.strip() for line in text.split("\n")]
+    raw_lines = [line for line in raw_lines if line]
+    for index, line in enumerate(raw_lines):
         if _META_LINE.match(line):
             for label, value in _META_FIELD.findall(line):
                 meta.setdefault(label.lower(), value.strip())
             continue
         if lines and _FOOTER.match(line):
-            break
+            if _ends_story(raw_lines[index + 1 :]):
+                break
+            continue  # a prompt in the middle of the story: drop the line, keep the rest
         lines.append(line)
     lines, dateline = _cut_header(lines)
     # A caption is often repeated with its credit appended: drop the bare copy too.
@@ -150,6 +171,12 @@ def clean_article(text: str) -> CleanedArticle:
         source_credit=meta.get("sumber"),
         dateline=dateline,
     )
+
+
+def _ends_story(rest: list[str]) -> bool:
+    """Tell whether what follows a footer marker is page furniture rather than more story."""
+    story = [line for line in rest if _STORY_PARAGRAPH.match(line) and not _FOOTER.match(line)]
+    return len(story) < 2 or 2 * sum(map(len, story)) < sum(map(len, rest))
 
 
 def _normalize(text: str) -> str:
