@@ -43,6 +43,8 @@ _TERMINATORS = re.compile(r"(?:\.{2,}|…|[.!?])+")
 _CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{0,5}$")
+_STRAIGHT_QUOTE = re.compile('"')
+_CURLY_QUOTE = re.compile("[“”]")
 _DOMAIN_WORD = re.compile(r"^[\w-]+\.([A-Za-z]{2,})\b")
 # A sentence end glued to a capitalised word ("dewasa.Pada", "ujarnya.\"Kedua", "2022).Dia"),
 # with at most one quotation mark between them: paragraphs a scraper joined without a space.
@@ -76,17 +78,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _quote_spans(line: str) -> list[tuple[int, int]]:
     """Return (open, close) indices of balanced double-quoted stretches of one line."""
     spans: list[tuple[int, int]] = []
-    straight = [i for i, ch in enumerate(line) if ch == '"']
-    # An odd count means a quote is left open (often by the scraper): trust no straight pairs.
-    if len(straight) % 2 == 0:
-        spans += list(zip(straight[::2], straight[1::2], strict=True))
-    opened = -1
-    for i, ch in enumerate(line):
-        if ch == "“":
-            opened = i
-        elif ch == "”" and opened >= 0:
-            spans.append((opened, i))
-            opened = -1
+    if '"' in line:
+        straight = [m.start() for m in _STRAIGHT_QUOTE.finditer(line)]
+        # An odd count means a quote is left open (often by the scraper): trust no pairs.
+        if len(straight) % 2 == 0:
+            spans += list(zip(straight[::2], straight[1::2], strict=True))
+    if "“" in line:
+        opened = -1
+        for m in _CURLY_QUOTE.finditer(line):
+            if m.group() == "“":
+                opened = m.start()
+            elif opened >= 0:
+                spans.append((opened, m.start()))
+                opened = -1
     return spans
 
 
