@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,11 +40,13 @@ async def assign_story(
     image_url: str | None,
     published_at: datetime,
     now: datetime,
+    values: Mapping[str, Any] | None = None,
 ) -> Assignment:
     """Attach the article to its story, creating the story when nothing matches.
 
     `url` is the article's stored (canonical) address; `canonical` is the address its page
-    names for itself, already checked by bot.news.canonical.trusted_canonical.
+    names for itself, already checked by bot.news.canonical.trusted_canonical. `values` (what
+    the page taught about the article) are written with the story link in one statement.
     """
     same_article: int | None = None
     if canonical and canonical != url:
@@ -52,17 +55,18 @@ async def assign_story(
             return done
         same_article = done
     fingerprint = dedup.exact_fingerprint(f"{title}\n{text}") if text else None
-    if fingerprint:
-        await articles.update_article(session, article_id, content_hash=fingerprint)
+    values = {**(values or {}), "content_hash": fingerprint}
     if same_article is not None:
-        return await _join(session, same_article, article_id, topics, published_at, now)
+        return await _join(session, same_article, article_id, topics, published_at, now, values)
     if fingerprint:
         twin = await articles.article_with_hash(session, fingerprint, exclude_id=article_id)
         if twin is not None and twin.story_id is not None:
             if twin.source_id == source_id:  # the same outlet posted it twice
                 await articles.delete_article(session, article_id)
                 return Assignment(twin.story_id, created=False, dropped=True)
-            return await _join(session, twin.story_id, article_id, topics, published_at, now)
+            return await _join(
+                session, twin.story_id, article_id, topics, published_at, now, values
+            )
     since = now - WINDOW
     signature = dedup.signature(text) if text else None
     keys: list[int] = []
@@ -70,7 +74,9 @@ async def assign_story(
         keys = dedup.band_keys(signature)
         for story_id, blob in await stories.band_candidates(session, keys, since=since):
             if dedup.is_same_story(signature, dedup.signature_from_bytes(blob)):
-                return await _join(session, story_id, article_id, topics, published_at, now)
+                return await _join(
+                    session, story_id, article_id, topics, published_at, now, values
+                )
     row: dict[str, object] = {
         "title": title,
         "summary": summary,
@@ -84,7 +90,7 @@ async def assign_story(
         "signature": dedup.signature_to_bytes(signature) if signature is not None else None,
     }
     story_id = await stories.create_story(session, row, band_keys=keys, topics=topics)
-    await stories.attach_article(session, story_id, article_id, now)
+    await stories.attach_article(session, story_id, article_id, now, recount=False, values=values)
     return Assignment(story_id, created=True)
 
 
@@ -116,8 +122,9 @@ async def _join(
     topics: Sequence[str],
     published_at: datetime,
     now: datetime,
+    values: Mapping[str, Any],
 ) -> Assignment:
-    await stories.attach_article(session, story_id, article_id, now)
+    await stories.attach_article(session, story_id, article_id, now, values=values)
     if topics:
         await stories.set_topics(session, story_id, topics, published_at)
     return Assignment(story_id, created=False)

@@ -22,7 +22,6 @@ from bot.news.fetch import Fetcher
 from bot.news.pages import PageText, read_page
 from bot.news.summarize import summarize
 from bot.news.topics import classify, section_of
-from storage import articles
 from storage.models import Article, Source
 
 log = logging.getLogger(__name__)
@@ -108,19 +107,17 @@ class Enricher:
             if page.canonical_url
             else None
         )
+        learned = {
+            "body": text or None,
+            "author": cleaned.author or page.author or article.author,
+            "editor": cleaned.editor or page.editor,
+            "image_url": image_url,
+            "image_caption": page.image_caption,
+            "published_at": published_at,
+            "section": section[:120] if section else None,
+            "extract_error": page.error,
+        }
         async with self._lock, self._sessions.begin() as session:
-            await articles.update_article(
-                session,
-                article.id,
-                body=text or None,
-                author=cleaned.author or page.author or article.author,
-                editor=cleaned.editor or page.editor,
-                image_url=image_url,
-                image_caption=page.image_caption,
-                published_at=published_at,
-                section=section[:120] if section else None,
-                extract_error=page.error,
-            )
             result = await assign_story(
                 session,
                 article_id=article.id,
@@ -134,6 +131,7 @@ class Enricher:
                 image_url=image_url,
                 published_at=published_at or self._clock(),
                 now=self._clock(),
+                values=learned,
             )
         if result.created:
             changes.created.append(result.story_id)

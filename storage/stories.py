@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -63,6 +63,8 @@ async def create_story(
     topics: Sequence[str] = (),
 ) -> int:
     """Store a new story with its band keys and topics; return its id."""
+    # The topics go into the row itself: set_topics would read the story back to merge them.
+    row = {**row, "topics": sorted(set(row.get("topics") or ()) | set(topics))}
     story_id = int(
         (
             await session.execute(insert_for(session, Story).values(row).returning(Story.id))
@@ -72,7 +74,13 @@ async def create_story(
         bands = [{"band_key": k, "story_id": story_id} for k in dict.fromkeys(band_keys)]
         await session.execute(insert_for(session, StoryBand).on_conflict_do_nothing(), bands)
     if topics:
-        await set_topics(session, story_id, topics, row["published_at"])
+        memberships = [
+            {"story_id": story_id, "topic": t, "published_at": row["published_at"]}
+            for t in dict.fromkeys(topics)
+        ]
+        await session.execute(
+            insert_for(session, StoryTopic).on_conflict_do_nothing(), memberships
+        )
     return story_id
 
 
@@ -139,12 +147,23 @@ async def story_with_fingerprint(
 
 
 async def attach_article(
-    session: AsyncSession, story_id: int, article_id: int, now: datetime
+    session: AsyncSession,
+    story_id: int,
+    article_id: int,
+    now: datetime,
+    *,
+    recount: bool = True,
+    values: Mapping[str, Any] | None = None,
 ) -> None:
-    """Make an article part of a story and recount the story's outlets."""
+    """Make an article part of a story (writing `values` too) and recount the story's outlets.
+
+    A story just created with this article as its only one needs no recount (`recount=False`).
+    """
     await session.execute(
-        update(Article).where(Article.id == article_id).values(story_id=story_id)
+        update(Article).where(Article.id == article_id).values(story_id=story_id, **(values or {}))
     )
+    if not recount:
+        return
     outlets = (
         select(func.count(func.distinct(Article.source_id)))
         .where(Article.story_id == story_id)

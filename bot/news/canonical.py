@@ -170,6 +170,8 @@ def trusted_canonical(declared: str, page_url: str) -> str | None:
         own = canonical_url(page_url)
     except ValueError:
         return None
+    if canonical == own:
+        return canonical  # the usual case: the page names the address it was read at
     if site_of(canonical) != site_of(own):
         return None
     path = urlsplit(canonical).path
