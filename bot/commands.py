@@ -8,6 +8,7 @@ import logging
 from datetime import datetime
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -139,7 +140,8 @@ async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: 
     for v in views:
         outlets = " · ".join(dict.fromkeys(a.source for a in v.articles))
         console.print(f"[bold]{v.title}[/bold]  [dim]{_when(v.published_at, settings)}[/dim]")
-        sections = f"  [dim]({', '.join(v.sections)})[/dim]" if v.sections else ""
+        # Section names are the outlets' text: "[b]" in one must print, not be markup.
+        sections = f"  [dim]({escape(', '.join(v.sections))})[/dim]" if v.sections else ""
         console.print(f"  {outlets}  [dim]{', '.join(v.topics)}[/dim]{sections}")
         if v.summary:
             console.print(f"  {v.summary}")

@@ -162,6 +162,8 @@ async def test_regional_copy_joins_the_original_story(rig: Rig) -> None:
     ]
     (story,) = await rig.stories()
     assert {a.source for a in story.articles} == {"Tribunnews", "TribunSolo"}
+    # No articleSection on these pages: each outlet's section comes from its URL.
+    assert story.sections == ["internasional", "solo"]
 
 
 async def test_original_arriving_after_its_copy_is_stored_and_joins(rig: Rig) -> None:
