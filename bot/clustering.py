@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.news import dedup
+from bot.news.canonical import canonical_url
 from storage import articles, stories
 
 # Syndicated copies appear within hours; a week bounds the candidates without losing late ones.
@@ -33,6 +34,7 @@ async def assign_story(
     source_id: int,
     url: str,
     canonical: str | None,
+    page_url: str | None = None,
     title: str,
     text: str,
     summary: str,
@@ -45,12 +47,14 @@ async def assign_story(
     """Attach the article to its story, creating the story when nothing matches.
 
     `url` is the article's stored (canonical) address; `canonical` is the address its page
-    names for itself, already checked by bot.news.canonical.trusted_canonical. `values` (what
+    names for itself, already checked by bot.news.canonical.trusted_canonical; `page_url` is
+    where the page was read, after redirects. `values` (what
     the page taught about the article) are written with the story link in one statement.
     """
     same_article: int | None = None
     if canonical and canonical != url:
-        done = await _follow_canonical(session, article_id, source_id, url, canonical)
+        read_at = canonical_url(page_url) if page_url else url
+        done = await _follow_canonical(session, article_id, source_id, read_at, canonical)
         if isinstance(done, Assignment):
             return done
         same_article = done
@@ -95,14 +99,15 @@ async def assign_story(
 
 
 async def _follow_canonical(
-    session: AsyncSession, article_id: int, source_id: int, url: str, canonical: str
+    session: AsyncSession, article_id: int, source_id: int, read_at: str, canonical: str
 ) -> Assignment | int | None:
     """Act on the page's own address: drop a repeat, or name the story to join (or None)."""
     existing = await articles.article_by_url(session, canonical)
     if existing is None:
-        # Take the address over only on the very same host: a Tribun regional subdomain may
-        # name www.tribunnews.com's original, which its own feed item will still bring.
-        if urlsplit(canonical).netloc == urlsplit(url).netloc:
+        # Take the address over only on the host the page was read from (after a feed's
+        # redirect link): a Tribun regional subdomain may name www.tribunnews.com's original,
+        # which that outlet's own feed item will still bring.
+        if urlsplit(canonical).netloc == urlsplit(read_at).netloc:
             await articles.update_article(session, article_id, url=canonical)
         return None
     if existing.id == article_id:

@@ -124,6 +124,7 @@ class Enricher:
                 source_id=article.source_id,
                 url=article.url,
                 canonical=canonical,
+                page_url=page.url,
                 title=title,
                 text=text,
                 summary=summary,

@@ -55,6 +55,7 @@ class Outlets:
 
     feeds: dict[str, list[Item]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> absolute address
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -68,6 +69,8 @@ class Outlets:
         return web.Response(body=rss(items), content_type="application/rss+xml")
 
     async def page(self, request: web.Request) -> web.Response:
+        if request.path in self.redirects:
+            raise web.HTTPFound(self.redirects[request.path])
         html = self.pages.get(request.path)
         if html is None:
             raise web.HTTPNotFound()
@@ -220,6 +223,21 @@ async def test_same_site_canonical_is_adopted(rig: Rig) -> None:
     report = await rig.cycle()
     assert report.articles == []
     assert len(await rig.articles()) == 1
+
+
+async def test_feed_redirect_link_is_keyed_by_the_page_it_leads_to(rig: Rig) -> None:
+    # Like Detik's old feedsportal links: the feed's link is a redirect on another host.
+    desktop = "/berita/wang-yi-rusia"
+    rig.site.pages[desktop] = page(
+        ORIGINAL_TITLE, "TRIBUNNEWS.COM", WANG_YI, T0, canonical=rig.tribun + desktop
+    )
+    rig.site.redirects["/go/wang-yi-rusia"] = rig.tribun + desktop
+    rig.site.feeds["tribun"] = [item(ORIGINAL_TITLE, rig.regional + "/go/wang-yi-rusia")]
+    await rig.cycle()
+    assert await rig.articles() == [("Tribunnews", canonical_url(rig.tribun + desktop))]
+
+    rig.site.feeds["tribun"].append(item(ORIGINAL_TITLE, rig.tribun + desktop))
+    assert (await rig.cycle()).articles == []
 
 
 async def test_same_article_twice_in_one_feed_is_stored_once(rig: Rig) -> None:
