@@ -4,7 +4,8 @@ dedup and stories, for N articles served from loopback (the farm runs in its own
 The pages carry real IndoSum texts (bench._pipeline.VariedFarm: item k shows document k mod
 2,092), so past 2,092 articles the same text reappears under another feed, as syndication does:
 a perfect dedup creates min(N, 2,092) stories. SQLite, FETCH_PAGES on.
-Run: python -m bench.ingest [--articles 1000] (the issue asks 5,000: ~15 minutes at present)
+Run: python -m bench.ingest [--articles 5000] (5,000 took 83 s, 60 articles/s, on a shared
+2-core machine; 13 ms CPU per article).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ async def measure(n_articles: int, per_host: int, concurrency: int) -> dict[str,
 def main() -> None:
     """Run the benchmark, print a table and one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1_000)
+    parser.add_argument("--articles", type=int, default=5_000)
     parser.add_argument("--per-host", type=int, default=16, help="fetcher cap per host")
     parser.add_argument("--concurrency", type=int, default=16, help="sources polled at once")
     args = parser.parse_args()

@@ -34,6 +34,7 @@ _MIN_COVER = 0.5
 class Article:
     """One IndoSum article as the bot sees it, with labels aligned to our sentences."""
 
+    id: str
     sentences: list[Sentence]
     tokens: list[list[str]]
     features: Array
@@ -60,6 +61,7 @@ def load(path: Path) -> list[Article]:
             labels = [_aligned_label(set(t), gold) for t in tokens]
             articles.append(
                 Article(
+                    row["id"],
                     sentences,
                     tokens,
                     np.array(sentence_features(sentences), dtype=np.float64),
@@ -98,6 +100,28 @@ def fit(features: Array, labels: Array, l2: float) -> SentenceModel:
     weights = w[1:] / scale
     bias = w[0] - float(weights @ mean)
     return SentenceModel(tuple(float(v) for v in weights), float(bias))
+
+
+def folds_of(count: int, k: int) -> list[npt.NDArray[np.int64]]:
+    """Split article positions into k folds, the same way on every run (seed 0)."""
+    return np.array_split(np.random.default_rng(0).permutation(count), k)
+
+
+def fold_models(
+    articles: list[Article], folds: list[npt.NDArray[np.int64]], l2: float
+) -> list[SentenceModel]:
+    """Fit one model per fold on the articles of every other fold."""
+    models = []
+    for k in range(len(folds)):
+        train = [articles[i] for f, idx in enumerate(folds) if f != k for i in idx]
+        models.append(
+            fit(
+                np.vstack([a.features for a in train]),
+                np.concatenate([a.labels for a in train]),
+                l2,
+            )
+        )
+    return models
 
 
 def evaluate(articles: list[Article], model: SentenceModel | None, max_chars: int) -> Array:
@@ -144,20 +168,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     articles = load(args.data)
-    order = np.random.default_rng(0).permutation(len(articles))
-    folds = np.array_split(order, args.folds)
+    folds = folds_of(len(articles), args.folds)
+    models = fold_models(articles, folds, args.l2)
     budgets = {f"{args.max_chars}c": args.max_chars, "3 sent": 1_000_000}
     results: dict[str, Array] = {}
     for name, budget in budgets.items():
-        per_fold = []
-        for k, held in enumerate(folds):
-            train = [articles[i] for f, idx in enumerate(folds) if f != k for i in idx]
-            model = fit(
-                np.vstack([a.features for a in train]),
-                np.concatenate([a.labels for a in train]),
-                args.l2,
-            )
-            per_fold.append(evaluate([articles[i] for i in held], model, budget))
+        per_fold = [
+            evaluate([articles[i] for i in held], model, budget)
+            for held, model in zip(folds, models, strict=True)
+        ]
         results[f"lead3 {name}"] = evaluate(articles, None, budget)
         results[f"model {name} cv"] = np.mean(per_fold, axis=0)
     final = fit(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +32,9 @@ async def assign_story(
     *,
     article_id: int,
     source_id: int,
+    url: str,
     canonical: str | None,
+    page_url: str | None = None,
     title: str,
     text: str,
     summary: str,
@@ -38,21 +42,35 @@ async def assign_story(
     image_url: str | None,
     published_at: datetime,
     now: datetime,
+    values: Mapping[str, Any] | None = None,
 ) -> Assignment:
-    """Attach the article to its story, creating the story when nothing matches."""
-    if canonical:
-        dropped = await _adopt_canonical(session, article_id, canonical_url(canonical))
-        if dropped is not None:
-            return dropped
+    """Attach the article to its story, creating the story when nothing matches.
+
+    `url` is the article's stored (canonical) address; `canonical` is the address its page
+    names for itself, already checked by bot.news.canonical.trusted_canonical; `page_url` is
+    where the page was read, after redirects. `values` (what
+    the page taught about the article) are written with the story link in one statement.
+    """
+    same_article: int | None = None
+    if canonical and canonical != url:
+        read_at = canonical_url(page_url) if page_url else url
+        done = await _follow_canonical(session, article_id, source_id, read_at, canonical)
+        if isinstance(done, Assignment):
+            return done
+        same_article = done
     fingerprint = dedup.exact_fingerprint(f"{title}\n{text}") if text else None
+    values = {**(values or {}), "content_hash": fingerprint}
+    if same_article is not None:
+        return await _join(session, same_article, article_id, topics, published_at, now, values)
     if fingerprint:
-        await articles.update_article(session, article_id, content_hash=fingerprint)
         twin = await articles.article_with_hash(session, fingerprint, exclude_id=article_id)
         if twin is not None and twin.story_id is not None:
             if twin.source_id == source_id:  # the same outlet posted it twice
                 await articles.delete_article(session, article_id)
                 return Assignment(twin.story_id, created=False, dropped=True)
-            return await _join(session, twin.story_id, article_id, topics, published_at, now)
+            return await _join(
+                session, twin.story_id, article_id, topics, published_at, now, values
+            )
     since = now - WINDOW
     signature = dedup.signature(text) if text else None
     keys: list[int] = []
@@ -60,7 +78,9 @@ async def assign_story(
         keys = dedup.band_keys(signature)
         for story_id, blob in await stories.band_candidates(session, keys, since=since):
             if dedup.is_same_story(signature, dedup.signature_from_bytes(blob)):
-                return await _join(session, story_id, article_id, topics, published_at, now)
+                return await _join(
+                    session, story_id, article_id, topics, published_at, now, values
+                )
     row: dict[str, object] = {
         "title": title,
         "summary": summary,
@@ -74,22 +94,30 @@ async def assign_story(
         "signature": dedup.signature_to_bytes(signature) if signature is not None else None,
     }
     story_id = await stories.create_story(session, row, band_keys=keys, topics=topics)
-    await stories.attach_article(session, story_id, article_id, now)
+    await stories.attach_article(session, story_id, article_id, now, recount=False, values=values)
     return Assignment(story_id, created=True)
 
 
-async def _adopt_canonical(
-    session: AsyncSession, article_id: int, canonical: str
-) -> Assignment | None:
+async def _follow_canonical(
+    session: AsyncSession, article_id: int, source_id: int, read_at: str, canonical: str
+) -> Assignment | int | None:
+    """Act on the page's own address: drop a repeat, or name the story to join (or None)."""
     existing = await articles.article_by_url(session, canonical)
     if existing is None:
-        await articles.update_article(session, article_id, url=canonical)
+        # Take the address over only on the host the page was read from (after a feed's
+        # redirect link): a Tribun regional subdomain may name www.tribunnews.com's original,
+        # which that outlet's own feed item will still bring.
+        if urlsplit(canonical).netloc == urlsplit(read_at).netloc:
+            await articles.update_article(session, article_id, url=canonical)
         return None
     if existing.id == article_id:
         return None
-    # The page says it is an article we already have under another feed URL.
-    await articles.delete_article(session, article_id)
-    return Assignment(existing.story_id or 0, created=False, dropped=True)
+    if existing.source_id == source_id:
+        # The outlet listed one article under two addresses: keep the first.
+        await articles.delete_article(session, article_id)
+        return Assignment(existing.story_id or 0, created=False, dropped=True)
+    # Another outlet of the same network carries this very article: one story, two outlets.
+    return existing.story_id
 
 
 async def _join(
@@ -99,8 +127,9 @@ async def _join(
     topics: Sequence[str],
     published_at: datetime,
     now: datetime,
+    values: Mapping[str, Any],
 ) -> Assignment:
-    await stories.attach_article(session, story_id, article_id, now)
+    await stories.attach_article(session, story_id, article_id, now, values=values)
     if topics:
         await stories.set_topics(session, story_id, topics, published_at)
     return Assignment(story_id, created=False)

@@ -177,6 +177,8 @@ async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: 
         when = _when(v.published_at, settings)
         console.print(f"[bold]{escape(v.title)}[/bold]  [dim]{when}[/dim]")
         console.print(f"  {escape(outlets)}  [dim]{escape(', '.join(v.topics))}[/dim]")
+        if v.sections:
+            console.print(f"  [dim]({escape(', '.join(v.sections))})[/dim]")
         if v.summary:
             console.print(f"  {escape(v.summary)}")
         for a in v.articles:

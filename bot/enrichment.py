@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clustering import assign_story
 from bot.news.boilerplate import clean_article
+from bot.news.canonical import trusted_canonical
 from bot.news.fetch import Fetcher
 from bot.news.pages import PageText, read_page
 from bot.news.summarize import summarize
-from bot.news.topics import classify
-from storage import articles
+from bot.news.topics import classify, section_of
 from storage.models import CHAT, Article, Source
 
 log = logging.getLogger(__name__)
@@ -91,32 +91,42 @@ class Enricher:
         text = cleaned.body
         title = page.title or article.title
         summary = summarize(text, max_chars=self._policy.summary_chars, title=title)
+        section = page.section or section_of(article.link)
         topics = classify(
             title=title,
             text=text,
             url=article.link,
-            categories=article.categories,
+            categories=[*article.categories, page.section] if page.section else article.categories,
             source_topic=source_topic,
         )
         image_url = page.image_url or article.image_url
         published_at = article.published_at or page.published_at
+        if page.published_at is not None and page.zone_stated:
+            # Feeds often print WIB clock times as UTC; a page that names its zone is right.
+            published_at = page.published_at
+        canonical = (
+            trusted_canonical(page.canonical_url, page.url or article.link)
+            if page.canonical_url
+            else None
+        )
+        learned = {
+            "body": text or None,
+            "author": cleaned.author or page.author or article.author,
+            "editor": cleaned.editor or page.editor,
+            "image_url": image_url,
+            "image_caption": page.image_caption,
+            "published_at": published_at,
+            "section": section[:120] if section else None,
+            "extract_error": page.error,
+        }
         async with self._lock, self._sessions.begin() as session:
-            await articles.update_article(
-                session,
-                article.id,
-                body=text or None,
-                author=cleaned.author or page.author or article.author,
-                editor=cleaned.editor or page.editor,
-                image_url=image_url,
-                image_caption=page.image_caption,
-                published_at=published_at,
-                extract_error=page.error,
-            )
             result = await assign_story(
                 session,
                 article_id=article.id,
                 source_id=article.source_id,
-                canonical=page.canonical_url,
+                url=article.url,
+                canonical=canonical,
+                page_url=page.url,
                 title=title,
                 text=text,
                 summary=summary,
@@ -124,6 +134,7 @@ class Enricher:
                 image_url=image_url,
                 published_at=published_at or self._clock(),
                 now=self._clock(),
+                values=learned,
             )
         if result.created:
             changes.created.append(result.story_id)

@@ -148,6 +148,7 @@ class Article(Base):
     image_url: Mapped[str | None] = mapped_column(Text)
     image_caption: Mapped[str | None] = mapped_column(Text)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    section: Mapped[str | None] = mapped_column(String(120))  # the outlet's own section
     body: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     extract_error: Mapped[str | None] = mapped_column(Text)

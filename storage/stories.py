@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ class ArticleRef:
     url: str
     source: str
     title: str
+    section: str | None = None  # the outlet's own section ("Internasional", "jatim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class StoryView:
     published_at: datetime
     image_url: str | None
     articles: list[ArticleRef]
+    sections: list[str] = field(default_factory=list)  # each outlet's own section, once
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape printed by `newsbot latest --json`."""
@@ -43,10 +45,12 @@ class StoryView:
             "title": self.title,
             "summary": self.summary,
             "topics": self.topics,
+            "sections": self.sections,
             "published_at": self.published_at.isoformat(),
             "image_url": self.image_url,
             "articles": [
-                {"url": a.url, "source": a.source, "title": a.title} for a in self.articles
+                {"url": a.url, "source": a.source, "title": a.title, "section": a.section}
+                for a in self.articles
             ],
         }
 
@@ -59,6 +63,8 @@ async def create_story(
     topics: Sequence[str] = (),
 ) -> int:
     """Store a new story with its band keys and topics; return its id."""
+    # The topics go into the row itself: set_topics would read the story back to merge them.
+    row = {**row, "topics": sorted(set(row.get("topics") or ()) | set(topics))}
     story_id = int(
         (
             await session.execute(insert_for(session, Story).values(row).returning(Story.id))
@@ -68,7 +74,13 @@ async def create_story(
         bands = [{"band_key": k, "story_id": story_id} for k in dict.fromkeys(band_keys)]
         await session.execute(insert_for(session, StoryBand).on_conflict_do_nothing(), bands)
     if topics:
-        await set_topics(session, story_id, topics, row["published_at"])
+        memberships = [
+            {"story_id": story_id, "topic": t, "published_at": row["published_at"]}
+            for t in dict.fromkeys(topics)
+        ]
+        await session.execute(
+            insert_for(session, StoryTopic).on_conflict_do_nothing(), memberships
+        )
     return story_id
 
 
@@ -135,12 +147,23 @@ async def story_with_fingerprint(
 
 
 async def attach_article(
-    session: AsyncSession, story_id: int, article_id: int, now: datetime
+    session: AsyncSession,
+    story_id: int,
+    article_id: int,
+    now: datetime,
+    *,
+    recount: bool = True,
+    values: Mapping[str, Any] | None = None,
 ) -> None:
-    """Make an article part of a story and recount the story's outlets."""
+    """Make an article part of a story (writing `values` too) and recount the story's outlets.
+
+    A story just created with this article as its only one needs no recount (`recount=False`).
+    """
     await session.execute(
-        update(Article).where(Article.id == article_id).values(story_id=story_id)
+        update(Article).where(Article.id == article_id).values(story_id=story_id, **(values or {}))
     )
+    if not recount:
+        return
     outlets = (
         select(func.count(func.distinct(Article.source_id)))
         .where(Article.story_id == story_id)
@@ -178,13 +201,15 @@ async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[Stor
     refs: dict[int, list[ArticleRef]] = {i: [] for i in ids}
     if ids:
         query = (
-            select(Article.story_id, Article.link, Article.title, Source.name)
+            select(Article.story_id, Article.link, Article.title, Article.section, Source.name)
             .join(Source, Source.id == Article.source_id)
             .where(Article.story_id.in_(ids))
             .order_by(Article.published_at, Article.id)
         )
         for row in await session.execute(query):
-            refs[row.story_id].append(ArticleRef(url=row.link, source=row.name, title=row.title))
+            refs[row.story_id].append(
+                ArticleRef(url=row.link, source=row.name, title=row.title, section=row.section)
+            )
     return [
         StoryView(
             id=s.id,
@@ -194,6 +219,7 @@ async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[Stor
             published_at=s.published_at,
             image_url=s.image_url,
             articles=refs[s.id],
+            sections=list(dict.fromkeys(a.section for a in refs[s.id] if a.section)),
         )
         for s in stories
     ]

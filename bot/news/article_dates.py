@@ -29,6 +29,12 @@ _ID_DATE = re.compile(
     re.IGNORECASE,
 )
 _SPACE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)(.*)$")
+# A time that names its zone: "Z", "+07:00", "+0700", "GMT", "WIB", "WITA", "WIT" at the end.
+_STATED_ZONE = re.compile(
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?"
+    r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?)|\s+(?:GMT|UTC|UT|WIB|WITA|WIT))\s*$",
+    re.IGNORECASE,
+)
 
 
 def _aware(value: datetime) -> datetime:
@@ -59,13 +65,24 @@ def parse_date(value: str) -> datetime | None:
     return parse_indonesian_date(text)
 
 
+def states_zone(value: str) -> bool:
+    """Tell whether a date string ends with its time zone (an offset, Z, GMT, WIB/WITA/WIT)."""
+    return bool(_STATED_ZONE.search(value.strip()))
+
+
 def parse_indonesian_date(text: str) -> datetime | None:
     """Find the first date like "Senin, 18 September 2023 10:15 WIB" in text."""
+    found = find_indonesian_date(text)
+    return found[0] if found else None
+
+
+def find_indonesian_date(text: str) -> tuple[datetime, bool] | None:
+    """Find the first Indonesian date in text; also tell whether it named WIB, WITA or WIT."""
     for match in _ID_DATE.finditer(text):
         day, month_name, year, hour, minute, second, zone = match.groups()
         tz = _ZONES.get((zone or "WIB").upper(), WIB)
         try:
-            return datetime(
+            moment = datetime(
                 int(year),
                 _MONTHS[month_name.lower()],
                 int(day),
@@ -74,6 +91,7 @@ def parse_indonesian_date(text: str) -> datetime | None:
                 int(second or 0),
                 tzinfo=tz,
             )
+            return moment, zone is not None
         except ValueError:
             continue
     return None

@@ -18,14 +18,15 @@ _SITE = r"(?:[A-Za-z0-9]+\.(?:co\.id|CO\.ID|com|COM|co|CO|id|ID|net|tv)|CNN Indo
 _CITY = r"[A-Z][A-Za-z.'/]*(?: [A-Z][A-Za-z.'/]*){0,3}"
 
 # The dateline opening the first body paragraph; group "tag" is what is reported as dateline.
+# SURYA separates site and city with "|", and sometimes with a typed "I" or "l".
 _DATELINE = re.compile(
-    rf"^(?P<tag>(?:{_CITY}\s*,\s*)?{_SITE}(?:\s*(?:[,|]|\sI\s)\s*{_CITY})?"
+    rf"^(?P<tag>(?:{_CITY}\s*,\s*)?{_SITE}(?:\s*(?:[,|]|\s[Il]\s)\s*{_CITY})?"
     rf"|{_CITY}\s*\((?:ANTARA|Antara)(?: News)?\))\s*,?\s*{_DASH}\s*(?=\S)"
     rf"|^(?P<tag2>{_SITE})\s+I\s+(?=[A-Z])"  # SURYA writes "SURYA.co.id I Liverpool ..."
 )
 # A dateline glued to a breadcrumb by the scraper ("Berita SurabayaSURYA.co.id | SURABAYA –").
 _GLUED_DATELINE = re.compile(
-    rf"(?<=[a-z])(?=[A-Z]{{3,}}[A-Z0-9]*\.(?:co\.id|CO\.ID|COM|com)\s*(?:[,|]|\sI\s|{_DASH}))"
+    rf"(?<=[a-z])(?=[A-Z]{{3,}}[A-Z0-9]*\.(?:co\.id|CO\.ID|COM|com)\s*(?:[,|]|\s[Il]\s|{_DASH}))"
 )
 
 # Labelled metadata lines: "Penulis: X", "Editor : Y", "Sumber: Z" (several may share a line).
@@ -48,49 +49,73 @@ _TRAILERS = re.compile(
     re.I,
 )
 
+# Follow prompts that scrapers glue to the story's last sentence ("…tandasnya.BACA BERITA
+# SURABAYA LAINNYA", "…(HR Muslim)Ikuti Berita Lainnya di News Google SURYA.co.id"): only the
+# prompt itself is removed, so a story glued after one is kept.
+_SITE_NAME = r"(?:\s+(?:[A-Za-z0-9-]+\.)+(?:co\.id|CO\.ID|com|COM|id|ID|co|CO))?"
+_INLINE_PROMPTS = re.compile(
+    r"(?<![A-Z])(?:"  # glued after a lower-case letter too: "MagraoUpdate berita…"
+    r"(?:BACA|Baca) (?:BERITA|Berita)\b[A-Za-z .]{0,60}?\b(?:LAINNYA|Lainnya)\b"
+    r"|(?:Ikuti|IKUTI|Update|UPDATE|Simak|Baca|Dapatkan|Follow|Pantau)\b"
+    r"[^\n]{0,60}?\b(?i:Google News|News Google)\b" + _SITE_NAME +
+    # Kompas: "Simak breaking news … WhatsApp Channel : https://… Pastikan kamu sudah install
+    # aplikasi WhatsApp ya."
+    r"|Simak (?i:breaking news)[^\n]{0,200}?WhatsApp Channel\s*:\s*\S+"
+    r"(?:\s*Pastikan kamu sudah (?:meng)?install aplikasi WhatsApp ya\.?)?"
+    r")"
+)
+
 # Reporter tags: "(Tribunnews.com/Whiesa)", "(tribunnews.com/ Whiesa Daniswara)", "(Surya/...)",
 # "(*)" - removed wherever they stand, the sentence before them is kept.
 _REPORTER_TAG = re.compile(
     r"\s*\((?:\*|(?:[\w-]+\.(?:com|co\.id|id)|Surya|SURYA|Tribun\w*|Kompas\w*)\s*/\s*[^()\n]{1,60})\)"
+    r"|\s*\((?:ant|Ant|antara|Antara)(?:\s*/\s*[A-Za-z*]{1,12}){0,3}\)"  # Antara: "(ant/ded)"
 )
 
 # SURYA closes articles with a row of asterisks, sometimes glued to a fact box after it.
 _END_MARK = re.compile(r"\s*\*{3,}\s*")
 
-# Whole lines (or sentences) that are furniture, each with why it is recognisable.
-_DROP: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(pattern, re.I)
-    for pattern in (
-        r"^Baca\s+juga\b",  # a "Baca juga" label left alone on its line
-        r"^Berita\s+Rekomendasi\s*$",  # heading of the related-articles block
-        r"^Simak\s+(?:juga\s+)?(?:berita|artikel|informasi|video|kabar|update)\b.*"
-        r"\b(?:lain|lainnya|terkini|terbaru|menarik|selengkapnya)\b",  # reading prompts
-        r"^Ikuti\s+(?:kami|kanal|saluran|channel|akun|berita|update)\b",  # follow prompts
-        r"^(?:Ikuti|Follow|Gabung|Bergabung|Join|Klik|Pantau|Dapatkan|Baca|Yuk|Jangan lupa)\b"
-        r".{0,120}\b(?:Google News|Telegram|WhatsApp|saluran|channel)\b",  # channel prompts
-        r"^di WhatsApp Anda\s*$",  # second half of the split WhatsApp prompt
-        r"^Klik\s+di\s*sini\b",  # link prompt
-        r"^Nikmati berita interaktif",  # Tribun promo banner
-        r"^Update berita terkini\b",  # SURYA promo line
-        r"^Halaman(?:\s+\d+)*\s*$|^Halaman\s+selanjutnya\b|^\d+(?:\s+\d+)*$",  # pagination
-        r"^(?:Copyright\s*)?©|^Copyright\b|^.*All Rights? Reserved",  # copyright footer
-        r"^(?:Breaking News|KOMENTAR|BERITA TERKINI|Atas|Tribun\w*|Tribun Network)\s*:?\s*$",
-        # ^ Tribun page furniture lines
-        r"^(?:Tribun Network\s*:\s*)?Mata Lokal\b",  # Tribun network tagline
-        r"^zoom-in\b",  # photo viewer label
-        r"^\(?Foto\s*:",  # photo caption credit line
-        r".*\((?:Foto|FOTO|Dok|DOK)\s*[:.][^()]*\)\s*$",  # caption ending in a photo credit
-        r".*\s\((?:[\w-]+\.)+[a-z]{2,}\)\s*$",  # caption ending in a bare domain
-        r"(?-i:^[A-Z][\w.'-]*(?: [\w.'-]+){0,4}(?:\s*/\s*[A-Z][\w.'-]*(?: [\w.'-]+){0,3}){1,3})"
-        r"(?<![.!?,;:])$",
-        # ^ agency credit "Anton Novoderezhkin / SPUTNIK / AFP", "Tribunnews.com/Jeprima"
-    )
+# Whole lines (or sentences) that are furniture, each with why it is recognisable. They are
+# joined into one pattern: one match() per sentence instead of one per rule.
+_DROP = re.compile(
+    "|".join(
+        f"(?:{pattern})"
+        for pattern in (
+            r"^Baca\s+juga\b",  # a "Baca juga" label left alone on its line
+            r"^Berita\s+Rekomendasi\s*$",  # heading of the related-articles block
+            r"^Simak\s+(?:juga\s+)?(?:berita|artikel|informasi|video|kabar|update)\b.*"
+            r"\b(?:lain|lainnya|terkini|terbaru|menarik|selengkapnya)\b",  # reading prompts
+            r"^Ikuti\s+(?:kami|kanal|saluran|channel|akun|berita|update)\b",  # follow prompts
+            r"^(?:Ikuti|Follow|Gabung|Bergabung|Join|Klik|Pantau|Dapatkan|Baca|Yuk|Jangan lupa)\b"
+            r".{0,120}\b(?:Google News|Telegram|WhatsApp|saluran|channel)\b",  # channel prompts
+            r"^di WhatsApp Anda\s*$",  # second half of the split WhatsApp prompt
+            r"^Klik\s+di\s*sini\b",  # link prompt
+            r"^Nikmati berita interaktif",  # Tribun promo banner
+            r"^Update berita (?:terkini|terbaru)\b",  # SURYA promo line
+            r"^Halaman(?:\s+\d+)*\s*$|^Halaman\s+selanjutnya\b|^\d+(?:\s+\d+)*$",  # pagination
+            r"^(?:Copyright\s*)?©|^Copyright\b|^.*All Rights? Reserved",  # copyright footer
+            r"^(?:Breaking News|KOMENTAR|BERITA TERKINI|Atas|Tribun\w*|Tribun Network)\s*:?\s*$",
+            # ^ Tribun page furniture lines
+            r"^(?:Tribun Network\s*:\s*)?Mata Lokal\b",  # Tribun network tagline
+            r"^zoom-in\b",  # photo viewer label
+            r"^\(?Foto\s*:",  # photo caption credit line
+            r".*\((?:Foto|FOTO|Dok|DOK)\s*[:.][^()]*\)\s*$",  # caption ending in a photo credit
+            r".*\s\((?:[\w-]+\.)+[a-z]{2,}\)\s*$",  # caption ending in a bare domain
+            r"(?-i:^[A-Z][\w.'-]*(?: [\w.'-]+){0,4}"
+            r"(?:\s*/\s*[A-Z][\w.'-]*(?: [\w.'-]+){0,3}){1,3})(?<![.!?,;:])$",
+            # ^ agency credit "Anton Novoderezhkin / SPUTNIK / AFP", "Tribunnews.com/Jeprima"
+        )
+    ),
+    re.I,
 )
 
 # Markers after which the rest of the page is footer (comments, "BERITA TERKINI" lists).
 _FOOTER = re.compile(
     r"^(?:Dapatkan Berita Pilihan|Ikuti kami di|KOMENTAR\s*$|BERITA TERKINI\s*$|©|Copyright ©)"
 )
+# A footer marker is the end only when no story follows it: lists of other headlines are short
+# lines, while a follow prompt placed mid-article is followed by the story's paragraphs.
+_STORY_PARAGRAPH = re.compile(r"^.{120,}[.!?\"”)]$")
 
 # A dateline that appears further down than this is not the start of the body.
 _MAX_HEADER_LINES = 15
@@ -120,19 +145,20 @@ def clean_article(text: str) -> CleanedArticle:
     text = _normalize(text)
     text = _GLUED_DATELINE.sub("\n", _END_MARK.sub("\n", text))
     text = _remove_read_also(text)
-    text = _TRAILERS.sub("", text)
+    text = _INLINE_PROMPTS.sub("\n", _TRAILERS.sub("", text))
     meta: dict[str, str] = {}
     lines: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
+    raw_lines = [line.strip() for line in text.split("\n")]
+    raw_lines = [line for line in raw_lines if line]
+    for index, line in enumerate(raw_lines):
         if _META_LINE.match(line):
             for label, value in _META_FIELD.findall(line):
                 meta.setdefault(label.lower(), value.strip())
             continue
         if lines and _FOOTER.match(line):
-            break
+            if _ends_story(raw_lines[index + 1 :]):
+                break
+            continue  # a prompt in the middle of the story: drop the line, keep the rest
         lines.append(line)
     lines, dateline = _cut_header(lines)
     # A caption is often repeated with its credit appended: drop the bare copy too.
@@ -150,6 +176,12 @@ def clean_article(text: str) -> CleanedArticle:
         source_credit=meta.get("sumber"),
         dateline=dateline,
     )
+
+
+def _ends_story(rest: list[str]) -> bool:
+    """Tell whether what follows a footer marker is page furniture rather than more story."""
+    story = [line for line in rest if _STORY_PARAGRAPH.match(line) and not _FOOTER.match(line)]
+    return len(story) < 2 or 2 * sum(map(len, story)) < sum(map(len, rest))
 
 
 def _normalize(text: str) -> str:
@@ -221,5 +253,5 @@ def _clean_paragraph(line: str) -> list[str]:
 
 def _is_furniture(text: str) -> bool:
     """Tell whether a whole line or sentence is boilerplate."""
-    # match(), not search(): every pattern is anchored at the start, which keeps this linear.
-    return any(pattern.match(text) for pattern in _DROP)
+    # match(), not search(): every rule is anchored at the start, which keeps this linear.
+    return _DROP.match(text) is not None

@@ -21,12 +21,18 @@ Rules, in order:
   single-page switches (``page``, ``single``, ``showall``) are removed: Tribun and Kompas
   ``?page=2``/``?page=all`` are pages of one article.  The rest is sorted by name then value;
 * the fragment is removed.
+
+A page's own ``<link rel="canonical">`` is followed only within its site (registrable domain)
+and only to an article address (see trusted_canonical): syndicated copies name the original
+outlet's page, and some templates name the home page.
 """
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from tld import get_fld
 
 # Exact query names (lower-cased) that never select different content on a news site.
 _DROP_PARAMS = frozenset(
@@ -134,3 +140,45 @@ def _canonical_query(query: str) -> str:
             continue
         kept.append((name, value))
     return urlencode(sorted(kept), quote_via=quote)
+
+
+# What an article's address has and home, section and archive pages ("/", "/nasional",
+# "/news/jatim", "/jatim/2023") lack: a numeric id anywhere ("d-7000000", "/3731234/"), or a
+# last segment that is a slug of three or more words or a page file ("story.html").
+_ARTICLE_ID = re.compile(r"\d{5,}")
+_ARTICLE_SEGMENT = re.compile(r"\w+-\w+-\w+|\.s?html?$|\.php$", re.IGNORECASE)
+# A shorter slug counts under a dated path: /nasional/2023/09/18/wang-yi.
+_DATE_SEGMENT = re.compile(r"/(?:19|20)\d{2}/")
+
+
+def site_of(url: str) -> str:
+    """Return the registrable domain of an http(s) URL ("tribunnews.com"), else its host."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    # tld carries its own copy of the Public Suffix List, so this never touches the network.
+    return get_fld(host, fail_silently=True, fix_protocol=True) or host
+
+
+def trusted_canonical(declared: str, page_url: str) -> str | None:
+    """Return the canonical form of a page's rel=canonical link, or None when it is not trusted.
+
+    A page may only name itself under another address on its own site, and only an article
+    address: a copy pointing at another outlet's original, or a template pointing every story
+    at the home page, would otherwise merge different outlets' (or different) articles.
+    """
+    try:
+        canonical = canonical_url(declared)
+        own = canonical_url(page_url)
+    except ValueError:
+        return None
+    if canonical == own:
+        return canonical  # the usual case: the page names the address it was read at
+    if site_of(canonical) != site_of(own):
+        return None
+    path = urlsplit(canonical).path
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    dated_slug = "-" in last and _DATE_SEGMENT.search(path)
+    if not (_ARTICLE_ID.search(path) or _ARTICLE_SEGMENT.search(last) or dated_slug):
+        return None
+    if urlsplit(own).path.startswith(path.rstrip("/") + "/"):
+        return None  # the page's own section, e.g. /nasional for /nasional/2023/…/slug
+    return canonical

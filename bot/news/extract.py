@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from datetime import datetime
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from trafilatura.settings import Extractor
 
 from bot.news.article_body import find_body
 from bot.news.metadata import find_caption, read_metadata
@@ -46,6 +48,7 @@ class ExtractedArticle:
     author: str | None
     editor: str | None
     published_at: datetime | None  # timezone-aware, in the page's own offset
+    zone_stated: bool  # the page's time named its zone; otherwise WIB was assumed
     image_url: str | None
     image_caption: str | None
     canonical_url: str | None
@@ -117,33 +120,32 @@ def _own_text(body: HtmlElement) -> str:
     return _paragraphs("\n".join(blocks))
 
 
-def _trafilatura(tree: HtmlElement, url: str) -> str:
-    out = trafilatura.extract(
-        tree,
-        url=url,
-        fast=True,
-        include_comments=False,
-        include_tables=False,
-        output_format="txt",
-        favor_precision=False,
-    )
+@functools.cache
+def _extractor() -> Extractor:
+    """trafilatura's options, built once: building them per page read its config file anew.
+
+    No URL is given: it only resolves links, and links are not kept.
+    """
+    return Extractor(output_format="txt", fast=True, comments=False, tables=False, precision=False)
+
+
+def _trafilatura(tree: HtmlElement) -> str:
+    out = trafilatura.extract(tree, options=_extractor())
     return _paragraphs(out or "")
 
 
-def _body_text(
-    tree: HtmlElement, body: HtmlElement | None, url: str, article_body: str | None
-) -> str:
+def _body_text(tree: HtmlElement, body: HtmlElement | None, article_body: str | None) -> str:
     if body is not None:
         # trafilatura mutates what it is given, and copes best with a whole document.
         doc = document_fromstring("<html><head></head><body></body></html>")
         doc.find("body").append(copy.deepcopy(body))
-        text = _trafilatura(doc, url)
+        text = _trafilatura(doc)
         own = _own_text(body)
         # trafilatura's length thresholds can throw away a short but real story.
         if len(text) >= 0.5 * len(own):
             return text
         return own
-    text = _trafilatura(copy.deepcopy(tree), url)
+    text = _trafilatura(copy.deepcopy(tree))
     # Without a body container, a page of short lines is a listing or menu, not a story.
     if any(len(p) >= _MIN_PARAGRAPH_CHARS for p in text.split("\n\n")):
         return text
@@ -165,7 +167,7 @@ def extract_article(html: bytes | str, *, url: str) -> ExtractedArticle:
     meta = read_metadata(tree, url)
     body = find_body(tree, meta.article_body)
     caption = meta.image_caption or find_caption(tree, body)
-    text = _drop_headline(_body_text(tree, body, url, meta.article_body), tree, meta.title)
+    text = _drop_headline(_body_text(tree, body, meta.article_body), tree, meta.title)
     if len(text) < _MIN_TEXT_CHARS:
         raise ExtractError("the page has no readable article text")
     return ExtractedArticle(
@@ -173,6 +175,7 @@ def extract_article(html: bytes | str, *, url: str) -> ExtractedArticle:
         author=meta.author,
         editor=meta.editor,
         published_at=meta.published_at,
+        zone_stated=meta.zone_stated,
         image_url=meta.image_url,
         image_caption=caption,
         canonical_url=meta.canonical_url,

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from bot.news.article_dates import parse_date, parse_indonesian_date
+from bot.news.article_dates import find_indonesian_date, parse_date, states_zone
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -29,6 +29,12 @@ _ARTICLE_TYPES = frozenset(
 )
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _FIELD = r'"{name}"\s*:\s*"((?:[^"\\]|\\.)*)"'
+# The site name page titles end with: "… - Tribunnews.com", "… | Kompas.com", "… - Halaman all".
+_SITE_SUFFIX = re.compile(
+    r"\s+[-|–—:·]\s+(?:Halaman\s+\w+|(?:\S+\s+){0,2}(?:[\w-]+\.(?:co\.id|com|co|id|net|tv|news)"
+    r"|Tribun\w*|Kompas\w*|Okezone(?:\s+News)?|detik\w*|CNN Indonesia|ANTARA News|Liputan6))\s*$",
+    re.IGNORECASE,
+)
 _EDITOR_LINE = re.compile(r"\bEditor\s*:\s*([^\n|:]{2,60})")
 _CAPTION_XPATH = (
     ".//figure//figcaption | .//*[contains(@class,'caption') or contains(@class,'ketfoto')]"
@@ -60,6 +66,7 @@ class PageMetadata:
     author: str | None = None
     editor: str | None = None
     published_at: datetime | None = None
+    zone_stated: bool = False  # the page's time named its zone (an offset, WIB, WITA, WIT)
     image_url: str | None = None
     image_caption: str | None = None  # only the JSON-LD one; see find_caption
     canonical_url: str | None = None
@@ -167,6 +174,19 @@ def _first_text(value: Any) -> str | None:
     return _clean(value)
 
 
+def strip_site_name(title: str, site_name: str | None = None) -> str:
+    """Remove the site name (and a "Halaman all" marker) that page titles carry at the end."""
+    for _ in range(3):  # "Judul - Halaman all - Tribunnews.com"
+        shorter = _SITE_SUFFIX.sub("", title)
+        if site_name and shorter == title:
+            for sep in (" - ", " | ", " – ", " — ", " : "):
+                shorter = shorter.removesuffix(sep + site_name)
+        if shorter == title or len(shorter) < 10:
+            break
+        title = shorter
+    return title
+
+
 def read_meta_tags(tree: HtmlElement) -> dict[str, str]:
     """Map lower-cased meta property/name/itemprop to its first non-empty content."""
     metas: dict[str, str] = {}
@@ -188,24 +208,27 @@ def _canonical(tree: HtmlElement, metas: dict[str, str], url: str) -> str | None
     return urljoin(url, og_url) if og_url else None
 
 
-def _published(node: dict[str, Any], metas: dict[str, str], tree: HtmlElement) -> datetime | None:
+def _published(
+    node: dict[str, Any], metas: dict[str, str], tree: HtmlElement
+) -> tuple[datetime, bool] | None:
+    """Return the publication time and whether the page stated its zone."""
     candidates = [_first_text(node.get("datePublished"))]
     candidates += [metas.get(name) for name in _DATE_METAS]
     for time_el in tree.iterfind(".//time"):
         candidates.append(time_el.get("datetime"))
     for candidate in candidates:
         parsed = parse_date(candidate) if candidate else None
-        if parsed is not None:
-            return parsed
+        if parsed is not None and candidate is not None:
+            return parsed, states_zone(candidate)
     # Last resort: the dateline printed on the page ("Senin, 18 September 2023 10:15 WIB").
     for el in tree.xpath(
         ".//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'tanggal')]"
     ):
-        found = parse_indonesian_date(el.text_content())
+        found = find_indonesian_date(el.text_content())
         if found is not None:
             return found
     body = tree.find(".//body")
-    return parse_indonesian_date(body.text_content()) if body is not None else None
+    return find_indonesian_date(body.text_content()) if body is not None else None
 
 
 def _editor(node: dict[str, Any], metas: dict[str, str], tree: HtmlElement) -> str | None:
@@ -247,6 +270,8 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
         or (_clean(h1.text_content()) if h1 is not None else None)
         or (_clean(title_el.text_content()) if title_el is not None else None)
     )
+    if title:
+        title = strip_site_name(title, metas.get("og:site_name"))
     author = _names(node.get("author")) or metas.get("content_author") or metas.get("author")
     if author is None:
         article_author = metas.get("article:author")
@@ -259,11 +284,13 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
         or metas.get("og:section")
     )
     body = node.get("articleBody")
+    published = _published(node, metas, tree)
     return PageMetadata(
         title=title,
         author=author,
         editor=_editor(node, metas, tree),
-        published_at=_published(node, metas, tree),
+        published_at=published[0] if published else None,
+        zone_stated=published[1] if published else False,
         image_url=urljoin(url, image) if image else None,
         image_caption=caption,
         canonical_url=_canonical(tree, metas, url),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml.html import HtmlElement
@@ -36,6 +37,18 @@ def _host(netloc: str) -> str:
 
 def _offers_page_all(host: str) -> bool:
     return "tribun" in host or any(host == h or host.endswith("." + h) for h in _PAGE_ALL_HOSTS)
+
+
+def page_all_url(url: str, also: Collection[str] = ()) -> str | None:
+    """Return the `?page=all` view of an article on a site known to serve one, else None.
+
+    `also` names further hosts that serve it (tests serve one from 127.0.0.1).
+    """
+    parts = urlsplit(url)
+    host = _host(parts.netloc)
+    if not (_offers_page_all(host) or host in also) or parts.path.count("/") < 2:
+        return None
+    return with_query(url, page="all")
 
 
 def _base_path(path: str) -> tuple[str, int]:

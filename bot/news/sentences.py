@@ -22,11 +22,11 @@ def _words(text: str) -> frozenset[str]:
 # dotted-token rule below instead of being listed.
 _NON_TERMINAL = _words(
     """
-    dr drs dra drg drh prof ir h hj kh ust ustad pdt rm ps st sdr sdri bpk bp ibu ny tn nn yth
+    dr drs dra drg drh prof ir h hj kh ust pdt rm ps st sdr sdri bpk bp ny tn nn yth
     mr mrs ms mme jr sr rev tb ra rr
-    brigjen mayjen letjen jend jen kol kolonel letkol mayor kapt lettu letda serka sertu
+    brigjen mayjen letjen jend jen kol letkol kapt lettu letda serka sertu
     kombes akbp akp iptu ipda aiptu aipda bripka brigpol briptu bripda irjen komjen pol
-    kab kec kel ds dsn dk desa kp kota prov jl jln gg no nomor rt rw blok kav lt rs pres ph
+    kab kec kel ds dsn dk kp prov jl jln gg no rt rw kav lt rs pres ph
     rp usd tbk pt cv pte hlm tel telp faks fax vs kap
     jan feb mar apr jun jul agu ags agt agust sep sept okt nov des
     a.l a.n s.d u.p d.a n.b
@@ -43,7 +43,15 @@ _TERMINATORS = re.compile(r"(?:\.{2,}|…|[.!?])+")
 _CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{0,5}$")
+_STRAIGHT_QUOTE = re.compile('"')
+_CURLY_QUOTE = re.compile("[“”]")
 _DOMAIN_WORD = re.compile(r"^[\w-]+\.([A-Za-z]{2,})\b")
+# A sentence end glued to a capitalised word ("dewasa.Pada", "ujarnya.\"Kedua", "2022).Dia"),
+# with at most one quotation mark between them: paragraphs a scraper joined without a space.
+# A quotation opened there may start in lower case, as typed ("kelangkaan.\"saya perintahkan").
+_GLUED_END = re.compile(
+    r"(?<=[\w)\]\"'”’])(?P<end>[.!?])(?P<quote>[\"”“’]?)(?P<next>[A-Z][a-z]|(?<=[\"“])[a-z]{2})"
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -70,17 +78,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _quote_spans(line: str) -> list[tuple[int, int]]:
     """Return (open, close) indices of balanced double-quoted stretches of one line."""
     spans: list[tuple[int, int]] = []
-    straight = [i for i, ch in enumerate(line) if ch == '"']
-    # An odd count means a quote is left open (often by the scraper): trust no straight pairs.
-    if len(straight) % 2 == 0:
-        spans += list(zip(straight[::2], straight[1::2], strict=True))
-    opened = -1
-    for i, ch in enumerate(line):
-        if ch == "“":
-            opened = i
-        elif ch == "”" and opened >= 0:
-            spans.append((opened, i))
-            opened = -1
+    if '"' in line:
+        straight = [m.start() for m in _STRAIGHT_QUOTE.finditer(line)]
+        # An odd count means a quote is left open (often by the scraper): trust no pairs.
+        if len(straight) % 2 == 0:
+            spans += list(zip(straight[::2], straight[1::2], strict=True))
+    if "“" in line:
+        opened = -1
+        for m in _CURLY_QUOTE.finditer(line):
+            if m.group() == "“":
+                opened = m.start()
+            elif opened >= 0:
+                spans.append((opened, m.start()))
+                opened = -1
     return spans
 
 
@@ -107,14 +117,72 @@ def _blocks_split(token: str, next_word: str, glued: bool) -> bool:
         # Initials and degrees (D.W., S.H., M.Si) unless it is a site name (detik.com).
         return token.rsplit(".", 1)[-1].lower() not in _TLDS
     if glued:
+        # "detik.com", "SURYA.CO.ID", "kompas.co.id": a site name, unless the word after the
+        # period is written like a sentence's first word ("hengkang.Info terbaru").
         domain = _DOMAIN_WORD.match(next_word)
-        if next_word.lower().rstrip(".,") in _TLDS or (domain and domain[1].lower() in _TLDS):
+        tld = next_word.rstrip(".,")
+        if tld.lower() in _TLDS and not tld.istitle():
+            return True
+        if domain and domain[1].lower() in _TLDS:
             return True
     return False
 
 
 def _line_boundaries(line: str) -> list[int]:
-    """Return the offsets in one line where a new sentence starts."""
+    """Return the offsets in one line where a new sentence starts.
+
+    Paragraphs glued by a scraper ("dewasa.Pada", "imbaunya.\"Kedua") are cut first, and
+    quotations are paired within each glued piece only: a quotation never spans a paragraph
+    break, and pairing across one would hide every boundary up to the next quote.
+    """
+    glued = _glue_points(line)
+    cuts: list[int] = []
+    for start, end in zip([0, *glued], [*glued, len(line)], strict=True):
+        cuts += [start + cut for cut in _piece_boundaries(line[start:end])]
+        if end < len(line):
+            cuts.append(end)
+    return cuts
+
+
+def _glue_points(line: str) -> list[int]:
+    """Return where a paragraph starts glued to the previous one's final period."""
+    points: list[int] = []
+    for match in _GLUED_END.finditer(line):
+        dot = match.start("end")
+        quote = match.group("quote")
+        # A quotation mark between the two either closes this paragraph's quotation or
+        # opens the next one's: a straight one closes only a quotation left open before it.
+        opens = quote == "“" or (quote == '"' and not _quote_open(line, points[-1:], dot))
+        if not opens and match.group("next").islower():
+            continue  # a closed quotation followed by lower case goes on the same sentence
+        cut = match.start("quote") if opens else match.start("next")
+        if match.group("end") == "." and _blocks_split(
+            _token_before(line, dot), line[match.start("next") :].split(None, 1)[0], True
+        ):
+            continue
+        if _is_list_marker(line, dot):
+            continue
+        points.append(cut)
+    return points
+
+
+def _quote_open(line: str, since: list[int], dot: int) -> bool:
+    """Tell whether the last straight quote before dot (in this paragraph) opened a quotation."""
+    start = since[0] if since else 0
+    last = line.rfind('"', start, dot)
+    if last < 0:
+        return False
+    before = line[last - 1] if last > start else " "
+    after = line[last + 1] if last + 1 < len(line) else " "
+    # `kata "Saya` opens; `sedikit," kata`, `sini,"pungkasnya` and `bukti" dia` close.
+    # Scrapers drop quotation marks, so counting them to pair them up cannot be trusted.
+    if before.isspace() or before in "([":
+        return True
+    return not (before.isalnum() or before in ",.!?;:") and after.isalnum()
+
+
+def _piece_boundaries(line: str) -> list[int]:
+    """Return the offsets in a piece without glued paragraphs where a new sentence starts."""
     quotes = _quote_spans(line)
     closing = {close for _, close in quotes}
     cuts: list[int] = []

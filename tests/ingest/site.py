@@ -35,7 +35,16 @@ OTHER = [
 ]
 
 
-def page(title: str, dateline: str, paragraphs: list[str], published: datetime) -> str:
+def page(
+    title: str,
+    dateline: str,
+    paragraphs: list[str],
+    published: datetime,
+    *,
+    section: str | None = None,
+    canonical: str | None = None,
+    pager: str = "",
+) -> str:
     """An article page with JSON-LD, OpenGraph and the usual Indonesian boilerplate."""
     body = [f"<p>{dateline} - {paragraphs[0]}</p>", "<p>Baca juga: Putin Sambut Kim Jong Un</p>"]
     body += [f"<p>{p}</p>" for p in paragraphs[1:]]
@@ -47,13 +56,16 @@ def page(title: str, dateline: str, paragraphs: list[str], published: datetime) 
         "datePublished": published.isoformat(),
         "author": {"@type": "Person", "name": "Whiesa"},
     }
+    if section:
+        ld["articleSection"] = section
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     return (
-        f"<html><head><title>{title}</title>"
+        f"<html><head><title>{title} - Tribunnews.com</title>{link}"
         f'<meta property="og:title" content="{title}">'
         f'<meta property="og:image" content="/img/{abs(hash(title)) % 1000}.jpg">'
         f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
         f'<body><article><h1>{title}</h1><div class="txt-article">{"".join(body)}</div>'
-        "</article><aside>Berita Rekomendasi</aside></body></html>"
+        f"{pager}</article><aside>Berita Rekomendasi</aside></body></html>"
     )
 
 
@@ -123,9 +135,21 @@ class NewsSite:
         self.count(request)
         slug = request.match_info["slug"]
         if slug == "wang-yi-rusia":
-            html = page("Wang Yi Bakal Kunjungi Rusia", "TRIBUNNEWS.COM", WANG_YI, T0)
+            html = page(
+                "Wang Yi Bakal Kunjungi Rusia",
+                "TRIBUNNEWS.COM",
+                WANG_YI,
+                T0,
+                section="Internasional",
+            )
         elif slug == "diplomat-china-moskow":
-            html = page("Diplomat Top China ke Moskow", "JAKARTA, KOMPAS.com", WANG_YI[:3], T0)
+            html = page(
+                "Diplomat Top China ke Moskow",
+                "JAKARTA, KOMPAS.com",
+                WANG_YI[:3],
+                T0,
+                section="Global",
+            )
         elif slug == "retno-jepang":
             html = page("Retno Bertemu Delegasi Jepang", "TRIBUNNEWS.COM", OTHER, T0)
         else:

@@ -52,8 +52,18 @@ async def test_ingest_once_then_latest_json_and_sources(tmp_path: Path, site_url
     assert set(items[0]) >= {"id", "title", "summary", "published_at", "image_url", "articles"}
     wang = next(i for i in items if len(i["articles"]) == 2)
     assert {a["source"] for a in wang["articles"]} == {"Tribun", "Kompas"}
-    assert all(set(a) == {"url", "source", "title"} for a in wang["articles"])
+    assert all(set(a) == {"url", "source", "title", "section"} for a in wang["articles"])
     assert "internasional" in wang["topics"]
+    # Each outlet's own section (JSON-LD articleSection) is kept beside the topics.
+    assert set(wang["sections"]) == {"Internasional", "Global"}
+    assert {a["source"]: a["section"] for a in wang["articles"]} == {
+        "Tribun": "Internasional",
+        "Kompas": "Global",
+    }
+
+    code, out, err = await newsbot(tmp_path, "latest", "--limit", "5", **env)
+    assert code == 0, err
+    assert "Internasional" in out and "Global" in out
 
     code, out, err = await newsbot(tmp_path, "sources", **env)
     assert code == 0, err

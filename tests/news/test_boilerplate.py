@@ -9,6 +9,13 @@ import pytest
 
 from bot.news.boilerplate import clean_article
 
+KOMPAS_WHATSAPP = (
+    "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu "
+    "akses berita Kompas.com WhatsApp Channel : https://www.whatsapp.com/channel/0029VaFPbedBPz"
+    "jZrk13HO3D. Pastikan kamu sudah install aplikasi WhatsApp ya."
+)
+
+
 SEED_BOILERPLATE = [
     "Baca juga",
     "Sanggupkah India",
@@ -71,14 +78,27 @@ def test_tribunsolo_page(shared_data: Path) -> None:
     assert "kepada TribunSolo.com, Kamis (11/2/2021)" in cleaned.body
 
 
+SURYA_BOILERPLATE = (
+    "Baca juga",
+    "Artikel ini telah tayang",
+    "(*)",
+    ">>",
+    "SURYA.co.id |",
+    "Google News",  # "Update berita terbaru di Google News SURYA.co.id"
+    "News Google",  # "…(HR Muslim)Ikuti Berita Lainnya di News Google SURYA.co.id"
+    "BACA BERITA",  # "…tandasnya.BACA BERITA SURABAYA LAINNYA"
+)
+
+
 def test_surya_bodies(shared_data: Path) -> None:
     path = shared_data / "tribun_text" / "surya_feb2022_content_dev.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         bodies = [row["content"] for row in csv.DictReader(handle) if row["content"].strip()]
-    for body in bodies[:50]:
+    assert len(bodies) == 619
+    for body in bodies:
         cleaned = clean_article(body)
         assert cleaned.paragraphs, body[:80]
-        for phrase in ("Baca juga", "Artikel ini telah tayang", "(*)", ">>", "SURYA.co.id |"):
+        for phrase in SURYA_BOILERPLATE:
             assert phrase not in cleaned.body, (phrase, body[:80])
         assert not cleaned.body.startswith(("SURYA", "Berita ")), body[:80]
         # Scraper glue "22.00 WIB.Sunoto" is split into paragraphs.
@@ -141,12 +161,68 @@ def test_datelines(dateline_text: str, dateline: str) -> None:
         "Mata Lokal Menjangkau Indonesia",
         "(Tribunnews.com/Whiesa)",
         "(*)",
+        "Update berita terbaru di Google News SURYA.co.id",
+        "Update berita terkini di Google News SURYA.co.id",
+        "BACA BERITA SURABAYA LAINNYA",
+        "BACA BERITA SURYA.CO.ID DI GOOGLE NEWS LAINNYA",
+        "Ikuti Berita Lainnya di News Google SURYA.co.id",
+        KOMPAS_WHATSAPP,
+        "(ant/ded)",
     ],
 )
 def test_junk_lines_removed(junk: str) -> None:
     text = f"Harga cabai naik tajam.\n{junk}\nPedagang mengeluh soal harga."
     cleaned = clean_article(text)
     assert cleaned.paragraphs == ["Harga cabai naik tajam.", "Pedagang mengeluh soal harga."]
+
+
+@pytest.mark.parametrize(
+    ("glued", "kept"),
+    [
+        (
+            "Shalat Dhuha.\" (HR Muslim)Ikuti Berita Lainnya di News Google SURYA.co.id",
+            ["Shalat Dhuha.\" (HR Muslim)"],
+        ),
+        (
+            'Warga diminta waspada," tandasnya.BACA BERITA GRESIK LAINNYA',
+            ['Warga diminta waspada," tandasnya.'],
+        ),
+        (
+            "Pelatih: Fabio MagraoUpdate berita terbaru di Google News SURYA.co.id",
+            ["Pelatih: Fabio Magrao"],
+        ),
+        (
+            f"Harga beras turun di Jakarta. {KOMPAS_WHATSAPP} Pedagang lega.",
+            ["Harga beras turun di Jakarta.", "Pedagang lega."],
+        ),
+        ("Harga beras turun di Jakarta. (ant/ded)", ["Harga beras turun di Jakarta."]),
+        ("Harga beras turun (Ant) di Jakarta.", ["Harga beras turun di Jakarta."]),
+    ],
+)  # fmt: skip
+def test_prompts_glued_to_the_story_are_cut_out(glued: str, kept: list[str]) -> None:
+    assert clean_article(glued).paragraphs == kept
+
+
+STORY = [
+    "Pemerintah Kota Surabaya menaikkan anggaran perbaikan jalan tahun ini menjadi Rp 1,5 "
+    "triliun, naik hampir dua kali lipat dibanding anggaran tahun lalu.",
+    "Kenaikan anggaran itu disetujui DPRD Surabaya dalam rapat paripurna pada Senin pagi "
+    "setelah pembahasan panjang bersama dinas pekerjaan umum kota.",
+    "Sebanyak 120 ruas jalan di Surabaya akan diperbaiki mulai Maret hingga Desember, "
+    "terutama jalan yang rusak parah akibat banjir awal tahun.",
+]
+
+
+@pytest.mark.parametrize("marker", ["Ikuti kami di Google News", "Dapatkan Berita Pilihan"])
+def test_footer_marker_mid_article_keeps_the_rest(marker: str) -> None:
+    text = "\n".join([STORY[0], marker, *STORY[1:]])
+    assert clean_article(text).paragraphs == STORY
+
+
+def test_footer_marker_before_headline_lists_ends_the_article() -> None:
+    headlines = [f"Judul berita lain nomor {n} yang ramai dibaca hari ini" for n in range(12)]
+    text = "\n".join([*STORY, "Ikuti kami di", *headlines, STORY[0]])
+    assert clean_article(text).paragraphs == STORY
 
 
 @pytest.mark.parametrize(

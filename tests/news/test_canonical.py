@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.news.canonical import canonical_url
+from bot.news.canonical import canonical_url, site_of, trusted_canonical
 
 TRIBUN = "https://tribunnews.com/nasional/2023/09/18/wang-yi-kunjungi-rusia"
 KOMPAS = "https://nasional.kompas.com/read/2024/01/02/10000011/judul-berita"
@@ -102,3 +102,48 @@ def test_different_articles_stay_apart(a: str, b: str) -> None:
 def test_rejects_non_article_urls(url: str) -> None:
     with pytest.raises(ValueError):
         canonical_url(url)
+
+
+PAGE = "https://surabaya.tribunnews.com/jatim/2023/09/18/wang-yi-kunjungi-rusia"
+
+
+@pytest.mark.parametrize(
+    ("declared", "page", "trusted"),
+    [
+        # The same site names the article's main address: adopted.
+        (TRIBUN, PAGE, TRIBUN),
+        (TRIBUN + "?utm_source=x", "https://m.tribunnews.com/x/2023/09/18/y-z", TRIBUN),
+        ("/berita/d-7000000/judul", "https://m.detik.com/news/x", "https://detik.com/berita/d-7000000/judul"),
+        ("https://news.detik.com/berita/d-7000000/judul", "https://m.detik.com/x", "https://news.detik.com/berita/d-7000000/judul"),
+        ("https://tribunnews.com/nasional/2023/09/18/wang-yi", PAGE, "https://tribunnews.com/nasional/2023/09/18/wang-yi"),
+        # Another site's article (a regional copy naming the original): not adopted.
+        (TRIBUN, "https://tribunsolo.com/2023/09/18/wang-yi-kunjungi-rusia", None),
+        (KOMPAS, PAGE, None),
+        # Home, section and channel pages are no article's address.
+        ("https://www.tribunnews.com/", PAGE, None),
+        ("/", PAGE, None),
+        ("https://tribunnews.com/jatim", PAGE, None),
+        ("https://tribunnews.com/news/jawa-timur", PAGE, None),
+        ("https://surabaya.tribunnews.com/jatim/2023", PAGE, None),
+        # Not a web address at all.
+        ("mailto:redaksi@tribunnews.com", PAGE, None),
+    ],
+)  # fmt: skip
+def test_trusted_canonical(declared: str, page: str, trusted: str | None) -> None:
+    from urllib.parse import urljoin
+
+    assert trusted_canonical(urljoin(page, declared), page) == trusted
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://surabaya.tribunnews.com/x", "tribunnews.com"),
+        ("https://www.surya.co.id/x", "surya.co.id"),
+        ("https://news.detik.com/x", "detik.com"),
+        ("http://127.0.0.1:8080/x", "127.0.0.1"),
+        ("http://localhost:8080/x", "localhost"),
+    ],
+)
+def test_site_of(url: str, site: str) -> None:
+    assert site_of(url) == site

@@ -319,3 +319,32 @@ def test_editor_from_credit_line() -> None:
     art = extract_article(page, url="https://example.id/berita/gempa")
     assert art.editor == "Hasanudin Aco"
     assert "Hasanudin" not in art.text
+
+
+@pytest.mark.parametrize(
+    ("og_title", "title"),
+    [
+        ("Wang Yi Kunjungi Rusia - Tribunnews.com", "Wang Yi Kunjungi Rusia"),
+        ("Wang Yi Kunjungi Rusia | Kompas.com", "Wang Yi Kunjungi Rusia"),
+        ("Wang Yi Kunjungi Rusia - Halaman all - Tribunnews.com", "Wang Yi Kunjungi Rusia"),
+        ("Wang Yi Kunjungi Rusia | SURYA.co.id", "Wang Yi Kunjungi Rusia"),
+        ("Wang Yi Kunjungi Rusia - Kabar Kita", "Wang Yi Kunjungi Rusia"),  # og:site_name
+        # A dash or colon inside a headline is not a site name.
+        ("Wang Yi: Rusia dan China - Mitra Lama", "Wang Yi: Rusia dan China - Mitra Lama"),
+        ("Harga BBM Naik - Ini Daftarnya", "Harga BBM Naik - Ini Daftarnya"),
+    ],
+)
+def test_site_name_is_not_part_of_the_title(og_title: str, title: str) -> None:
+    page = (
+        TRIBUN_PAGE.replace('"headline": "Wang Yi Kunjungi Rusia, Bertemu Lavrov",', "")
+        .replace("Wang Yi Kunjungi Rusia - Tribunnews.com", og_title)
+        .replace("<head>", '<head><meta property="og:site_name" content="Kabar Kita">', 1)
+    )
+    assert extract_article(page, url=TRIBUN_URL).title == title
+
+
+def test_zone_stated_only_when_the_page_names_it() -> None:
+    assert extract_article(TRIBUN_PAGE, url=TRIBUN_URL).zone_stated  # +07:00
+    assert not extract_article(DETIK_PAGE, url=DETIK_URL).zone_stated  # "2023-09-18 14:30:00"
+    page = re.sub(r"<meta name=\"dtk:publishdate\"[^>]*>", "", DETIK_PAGE)
+    assert extract_article(page, url=DETIK_URL).zone_stated  # "Senin, … 14:30 WITA"

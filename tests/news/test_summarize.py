@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -52,13 +54,50 @@ def test_max_sentences() -> None:
     assert summarize(ARTICLE, max_sentences=0) == ""
 
 
-def test_only_cut_when_first_sentence_is_too_long() -> None:
+def test_no_sentence_fits_gives_the_shortest_likely_one_whole() -> None:
+    # The issue: never cut mid-sentence. Over budget by a little beats a sentence cut short.
+    long_first = "Pemerintah " + "menaikkan anggaran jalan " * 8 + "tahun ini."
+    shorter = "Kenaikan anggaran jalan itu disetujui DPRD Surabaya pada rapat paripurna Senin."
+    summary = summarize(f"{long_first}\n{shorter}", max_chars=60)
+    assert summary == shorter
+    assert len(summary) > 60 and not summary.endswith("…")
+
+
+def test_a_too_long_sentence_of_two_words_is_not_informative() -> None:
+    informative = "Harga cabai di Kediri naik dua kali lipat menjelang Ramadan."
+    assert summarize(f"Ya begitu.\n{informative}", max_chars=5) == informative
+
+
+def test_single_long_sentence_is_kept_whole() -> None:
     long_sentence = "Pemerintah " + "menaikkan anggaran jalan " * 30 + "tahun ini."
-    summary = summarize(long_sentence, max_chars=100)
-    assert summary.endswith("…")
-    assert len(summary) <= 100
-    assert long_sentence.startswith(summary[:-1].rstrip())
-    assert not summary[:-1].endswith(" ")
+    assert summarize(long_sentence, max_chars=100) == long_sentence
+
+
+def test_only_the_head_of_a_very_long_text_is_read() -> None:
+    lead = "Pemerintah Kota Surabaya menaikkan anggaran perbaikan jalan tahun ini.\n"
+    filler = "Warga kota itu menunggu kabar baik tentang jalan di kampung mereka.\n"
+    text = lead + filler * 2000  # about 140,000 characters
+    sentences = article_sentences(text)
+    assert sum(len(s.text) + 1 for s in sentences) <= 6000
+    assert summarize(text).startswith("Pemerintah Kota Surabaya")
+    # A head cut inside a line never yields a half sentence.
+    one_line = lead.strip() + " " + "Kalimat panjang tanpa akhir " * 400 + "selesai."
+    assert all(s.text.endswith(".") for s in article_sentences(one_line))
+
+
+def test_centrality_is_the_cosine_with_the_other_sentences() -> None:
+    sentences = article_sentences(ARTICLE)
+    column = FEATURES.index("centrality (cosine with the other sentences)")
+    document: Counter[str] = Counter()
+    for sentence in sentences:
+        document.update(sentence.words.keys())
+    for sentence, row in zip(sentences, sentence_features(sentences), strict=True):
+        rest = document - Counter(sentence.words.keys())
+        dot = sum(n * rest[w] for w, n in sentence.words.items())
+        norm = math.sqrt(sum(v * v for v in sentence.words.values())) * math.sqrt(
+            sum(v * v for v in rest.values())
+        )
+        assert row[column] == pytest.approx(dot / norm if norm else 0.0)
 
 
 def test_empty_text() -> None:

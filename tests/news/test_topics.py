@@ -17,7 +17,7 @@ from bot.news.taxonomy import (
     topic_by_slug,
     topic_label,
 )
-from bot.news.topics import classify, section_of, text_scores
+from bot.news.topics import _alternation, classify, section_of, text_scores
 
 FOOTBALL = (
     "Persebaya menang 2-0 atas Arema. Gol pertama dicetak striker lewat sundulan, gol kedua dari "
@@ -294,3 +294,20 @@ def test_precision_on_indosum_dev(shared_data: Path) -> None:
     assert text_only["all"].figures()["recall"] >= 0.93
     assert with_url["all"].figures()["top1_precision"] >= 0.92
     assert with_url["olahraga"].figures()["top1_precision"] >= 0.97
+
+
+def test_term_trie_matches_whole_terms_longest_first() -> None:
+    pattern = re.compile(
+        r"(?<![\w-])(?:{})(?![\w-])".format(
+            _alternation(["liga", "liga champions", "sepak-bola", "bola", "pilkada"])
+        )
+    )
+    text = "liga champions, liga-champions, liga inggris, sepak bola, sepak-bola, bola-bola, "
+    text += "pilkadaku"
+    assert pattern.findall(text) == [
+        "liga champions",
+        "liga-champions",
+        "liga",
+        "sepak bola",
+        "sepak-bola",
+    ]

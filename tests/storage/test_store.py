@@ -129,9 +129,9 @@ async def test_stories_group_articles_and_list_newest_first(
         new = await articles.insert_new_articles(
             s,
             [
-                article_row(kompas.id, 1),
-                article_row(detik.id, 2),
-                article_row(kompas.id, 3, title="Lain"),
+                article_row(kompas.id, 1, section="Internasional"),
+                article_row(detik.id, 2, section="internasional"),
+                article_row(kompas.id, 3, title="Lain", section=None),
             ],
         )
         ids = [i for i, _ in new]
@@ -156,6 +156,10 @@ async def test_stories_group_articles_and_list_newest_first(
         assert [v.id for v in latest] == [one, other]
         assert {a.source for a in latest[0].articles} == {"Kompas", "Detik"}
         assert latest[0].topics == ["internasional"]
+        # Each outlet's own section, in the articles' order (Detik's is the older article).
+        assert latest[0].sections == ["internasional", "Internasional"]
+        assert latest[0].as_json()["sections"] == ["internasional", "Internasional"]
+        assert latest[1].sections == []
         by_topic = await stories.latest_stories(s, topic="bisnis")
         assert [v.id for v in by_topic] == [other]
         found = await stories.band_candidates(s, [-7, 99], since=NOW - timedelta(days=1))
