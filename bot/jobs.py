@@ -106,13 +106,17 @@ async def enqueue_due_digests(
 
 
 async def ingest_job(ctx: BotContext) -> None:
-    """One ingest cycle, then hand the new stories to delivery."""
+    """One ingest cycle, then have delivery owe the new stories' pushes now.
+
+    New stories carry their own `pushes_owed` mark, so if this job fails after storing them,
+    delivery's upkeep still owes their pushes within seconds.
+    """
     report = await ctx.resources.ingestor.run_once()
     if report.new_story_ids:
         log.info("ingest: %d new stories", len(report.new_story_ids))
         service = ctx.state.delivery
         if service is not None:
-            await service.on_new_stories(report.new_story_ids)
+            await service.push_owed()
 
 
 async def pilihan_job(ctx: BotContext) -> None:

@@ -33,7 +33,11 @@ def chat_gap(chat_type: str) -> float:
 
 
 class Pacer:
-    """Hands out send slots evenly in time and tracks when each chat may be sent to again."""
+    """Hands out send slots evenly in time and tracks when each chat may be sent to again.
+
+    Above Telegram's free rate, only paid messages (allow_paid_broadcast) may use the extra
+    slots: the others also take a slot of an inner pacer at the free rate.
+    """
 
     def __init__(
         self,
@@ -44,28 +48,34 @@ class Pacer:
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
+        self._free = Pacer(FREE_RATE, clock=clock, sleep=sleep) if rate > FREE_RATE else None
         self.rate = rate
         self.interval = 1.0 / rate
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
-        self._recent: deque[float] = deque()
+        self._recent: deque[list[float]] = deque()
         self._capacity = max(1, int(rate))
         self._chat_ready: dict[int, float] = {}
         self._paused_until = 0.0
 
-    async def slot(self) -> None:
+    async def slot(self, *, paid: bool = False) -> None:
         """Wait for the next overall send slot; slots never accumulate while idle."""
+        if self._free is not None and not paid:
+            await self._free.slot()
         now = self._clock()
         at = max(self._next, now, self._paused_until)
         if len(self._recent) >= self._capacity:
-            at = max(at, self._recent[-self._capacity] + WINDOW)
+            at = max(at, self._recent[-self._capacity][0] + WINDOW)
         self._next = at + self.interval
-        self._recent.append(at)
+        entry = [at]
+        self._recent.append(entry)
         while len(self._recent) > self._capacity:
             self._recent.popleft()
         if at > now:
             await self._sleep(at - now)
+        # A busy event loop wakes us late: the window counts from when the send really starts.
+        entry[0] = max(at, self._clock())
 
     def ready_at(self, chat_key: int) -> float:
         """When a chat may next be sent to (monotonic seconds)."""
@@ -91,6 +101,11 @@ class Pacer:
     def pause_all(self, seconds: float) -> None:
         """Hold every send back for `seconds` (flood control for the whole bot)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    @property
+    def paused_until(self) -> float:
+        """Until when every send is held back (monotonic seconds; in the past when not)."""
+        return self._paused_until
 
     def _forget_past(self) -> None:
         # Chats whose gap has passed need no entry: keeps memory flat on 100k-chat broadcasts.
