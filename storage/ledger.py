@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_name, insert_for
@@ -149,6 +149,23 @@ async def mark_sent(
         .where(Delivery.id == delivery_id, Delivery.status != "sent")
         .values(status="sent", telegram_message_id=message_id, sent_at=now)
     )
+
+
+async def mark_sent_many(
+    session: AsyncSession, sent: Sequence[tuple[int, int | None]], now: datetime
+) -> None:
+    """`mark_sent` for many rows, (row id, Telegram message id) each, in one executemany."""
+    if not sent:
+        return
+    # One statement compiled once and executed per row: at 1000 messages a second, building
+    # an UPDATE per row was a good part of the sender's CPU.
+    table = cast(Table, Delivery.__table__)
+    stmt = (
+        table.update()
+        .where(table.c.id == bindparam("row_id"), table.c.status != "sent")
+        .values(status="sent", telegram_message_id=bindparam("message_id"), sent_at=now)
+    )
+    await session.execute(stmt, [{"row_id": i, "message_id": m} for i, m in sent])
 
 
 async def mark_failed(

@@ -20,6 +20,8 @@ PRIVATE_GAP = 1.05
 GROUP_GAP = 3.05
 # Never more than `rate` sends inside any window this long (a guard against late wake-ups).
 WINDOW = 1.02
+# Chats remembered before the pacer forgets those whose gap has passed.
+PURGE_AT = 2048
 
 
 def effective_rate(send_rate: float, paid: bool) -> float:
@@ -57,6 +59,7 @@ class Pacer:
         self._recent: deque[list[float]] = deque()
         self._capacity = max(1, int(rate))
         self._chat_ready: dict[int, float] = {}
+        self._purge_at = PURGE_AT
         self._paused_until = 0.0
 
     async def slot(self, *, paid: bool = False) -> None:
@@ -90,7 +93,7 @@ class Pacer:
         self._chat_ready[chat_key] = max(
             self._chat_ready.get(chat_key, 0.0), self._clock() + chat_gap(chat_type)
         )
-        if len(self._chat_ready) > 50_000:
+        if len(self._chat_ready) > self._purge_at:
             self._forget_past()
 
     def defer_chat(self, chat_key: int, seconds: float) -> None:
@@ -109,5 +112,7 @@ class Pacer:
 
     def _forget_past(self) -> None:
         # Chats whose gap has passed need no entry: keeps memory flat on 100k-chat broadcasts.
+        # The next purge waits until the table doubles, so the work stays constant per send.
         now = self._clock()
         self._chat_ready = {k: v for k, v in self._chat_ready.items() if v > now}
+        self._purge_at = max(PURGE_AT, 2 * len(self._chat_ready))

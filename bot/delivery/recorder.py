@@ -59,9 +59,14 @@ class Recorder:
             attempt += 1
             try:
                 async with self._sessions.begin() as session:
-                    for outcome in batch:
-                        await self._record(session, outcome)
                     now = self._clock()
+                    sent = [o for o in batch if o.holds_slot and o.verdict.action is Action.SENT]
+                    sent_rows = [(o.item.delivery_id, o.message_id) for o in sent]
+                    await ledger.mark_sent_many(session, sent_rows, now)
+                    for outcome in batch:
+                        if outcome.holds_slot and outcome.verdict.action is Action.SENT:
+                            continue
+                        await self._record(session, outcome)
                     await ledger.add_outcomes(session, local_day(now, self._tz), counts)
                     await note_failures(session, batch_failures(batch), now)
                 return counts
@@ -80,8 +85,6 @@ class Recorder:
                 await ledger.mark_cancelled(session, item.delivery_id, verdict.reason, worker=me)
             else:
                 await ledger.mark_skipped(session, item.delivery_id, verdict.reason, worker=me)
-        elif action is Action.SENT:
-            await ledger.mark_sent(session, item.delivery_id, outcome.message_id, now)
         elif action is Action.DEFER:
             # However long Telegram asks, the row stays owed: deferred, never dropped; and
             # flood control is not a failure, so the attempt is given back.

@@ -59,3 +59,27 @@ def test_rate_is_capped_unless_paid() -> None:
     assert effective_rate(1000, paid=False) == 30
     assert effective_rate(1000, paid=True) == 1000
     assert effective_rate(20, paid=False) == 20
+
+
+async def test_chats_whose_gap_passed_are_forgotten() -> None:
+    clock = FakeClock()
+    pacer = Pacer(1000, clock=clock, sleep=clock.sleep)
+    for chat in range(20_000):  # a broadcast: every chat once
+        await pacer.slot(paid=True)
+        pacer.note_sent(chat, "private")
+    # Only the chats sent to in the last ~1 s (about 1000) need remembering, not 20,000.
+    assert len(pacer._chat_ready) <= 2 * 2048
+    assert pacer.ready_at(19_999) > clock.now
+
+
+async def test_unpaid_messages_keep_to_the_free_rate_when_paid_broadcast_is_on() -> None:
+    clock = FakeClock()
+    pacer = Pacer(1000, clock=clock, sleep=clock.sleep)
+    start = clock.now
+    for _ in range(90):
+        await pacer.slot()  # a push: no allow_paid_broadcast
+    assert clock.now - start >= 2.0  # 90 at 30/s, not at 1000/s
+    start = clock.now
+    for _ in range(900):
+        await pacer.slot(paid=True)
+    assert clock.now - start < 1.5
