@@ -20,6 +20,8 @@ PRIVATE_GAP = 1.05
 GROUP_GAP = 3.05
 # Never more than `rate` sends inside any window this long (a guard against late wake-ups).
 WINDOW = 1.02
+# How late a slot may still be given (it never breaks the WINDOW guard below it).
+CATCH_UP = 0.25
 # Chats remembered before the pacer forgets those whose gap has passed.
 PURGE_AT = 2048
 
@@ -67,7 +69,11 @@ class Pacer:
         if self._free is not None and not paid:
             await self._free.slot()
         now = self._clock()
-        at = max(self._next, now, self._paused_until)
+        late = now - self._next
+        # A slot missed by a moment (the sender was busy reading the database) is still
+        # given, so a stall does not lower the rate; after real idling none is owed.
+        at = self._next if 0 < late <= CATCH_UP else max(self._next, now)
+        at = max(at, self._paused_until)
         if len(self._recent) >= self._capacity:
             at = max(at, self._recent[-self._capacity][0] + WINDOW)
         self._next = at + self.interval

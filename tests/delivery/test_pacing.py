@@ -83,3 +83,18 @@ async def test_unpaid_messages_keep_to_the_free_rate_when_paid_broadcast_is_on()
     for _ in range(900):
         await pacer.slot(paid=True)
     assert clock.now - start < 1.5
+
+
+async def test_a_short_stall_is_caught_up_within_the_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(30, clock=clock, sleep=clock.sleep)
+    times = []
+    for n in range(300):
+        await pacer.slot()
+        times.append(clock.now)
+        if n % 20 == 10:
+            clock.now += 0.05  # the sender read the database between two sends
+    span = times[-1] - times[0]
+    assert 299 / span > 29  # the stalls cost (almost) nothing
+    for i in range(len(times) - 30):
+        assert times[i + 30] - times[i] >= 1.0  # still never 31 in a second
