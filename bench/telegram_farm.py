@@ -1,8 +1,9 @@
 """A loopback Bot API over HTTP that records every message and can enforce Telegram's limits.
 
-Serves `/bot<token>/<method>` for getMe, sendMessage, copyMessage and editMessageText. With
-limits on, it answers 429 with `retry_after` past 30 messages in any second overall, 1 a second
-per private chat, or 20 a minute per group, as Telegram does.
+Serves `/bot<token>/<method>` for getMe, getUpdates (always empty), sendMessage, copyMessage
+and editMessageText, and answers True to anything else. With limits on, it answers 429 with
+`retry_after` past 30 messages in any second overall, 1 a second per private chat, or 20 a
+minute per group, as Telegram does.
 """
 
 from __future__ import annotations
@@ -94,6 +95,10 @@ class TelegramFarm:
             await asyncio.sleep(self.latency)
         if method == "getMe":
             return _ok(BOT)
+        if method == "getUpdates":
+            # Long polling with nothing to deliver: hold the call a moment, like Telegram.
+            await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
+            return _ok([])
         if method not in ("sendMessage", "copyMessage", "editMessageText"):
             return _ok(True)
         chat_id = int(params.get("chat_id", 0))
