@@ -2,6 +2,11 @@
 
 Hand-written because PTB's AIORateLimiter is a token bucket (about twice the rate gets through
 in the first second) that pauses every request on one 429; the ledger needs per-chat deferral.
+
+Every ledger message and every broadcast progress edit takes a slot here. Handler replies do
+not: each answers one user's own message (so that chat's rate is the user's), and making a
+reader wait behind a 100,000-chat broadcast for an answer to /start would be worse than the
+rare 429 it could cause, which PTB then raises to the handler.
 """
 
 from __future__ import annotations

@@ -130,13 +130,20 @@ class Sender:
         self._stopping = True
         self._wake.set()
 
-    async def pace(self, chat_id: int, chat_type: str) -> None:
-        """Wait for a send slot for another call to a chat (a progress edit) and note it."""
-        wait = self.pacer.ready_at(chat_id) - self.pacer.now()
+    async def pace(self, chat_id: int, chat_type: str, *, patience: float = HOLD_SECONDS) -> bool:
+        """Take a send slot for another call to a chat (a progress edit) and note it.
+
+        False, without waiting, when the chat or the bot is held back longer than `patience`
+        (flood control): the caller skips or postpones its call.
+        """
+        wait = max(self.pacer.ready_at(chat_id), self.pacer.paused_until) - self.pacer.now()
+        if wait > patience:
+            return False
         if wait > 0:
             await asyncio.sleep(wait)
         await self.pacer.slot()
         self.pacer.note_sent(chat_id, chat_type)
+        return True
 
     async def _step(self) -> None:
         now = self.pacer.now()

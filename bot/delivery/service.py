@@ -181,8 +181,12 @@ class DeliveryService:
         self._last_edit[broadcast_id] = (now, sent)
         tally = progress.Tally.of(counts, broadcast.total, rate)
         cat, lang = self._catalogue, "id"
-        # Edits count against the bot's and the admin chat's limits like any message.
-        await self.sender.pace(chat_id, "private" if chat_id > 0 else "group")
+        # Edits count against the bot's and the admin chat's limits like any message; under
+        # flood control a progress edit is skipped (the next tick brings a newer one), while
+        # the final report goes out regardless.
+        paced = await self.sender.pace(chat_id, "private" if chat_id > 0 else "group")
+        if not paced and not final:
+            return
         if final:
             text = progress.report_text(cat, lang, broadcast, tally, self._clock())
             await progress.edit(self.bot, chat_id, message_id, text, None)
