@@ -1,8 +1,9 @@
 """A loopback Bot API over HTTP that records every message and can enforce Telegram's limits.
 
-Serves `/bot<token>/<method>` for getMe, sendMessage, copyMessage and editMessageText. With
-limits on, it answers 429 with `retry_after` past 30 messages in any second overall, 1 a second
-per private chat, or 20 a minute per group, as Telegram does.
+Serves `/bot<token>/<method>` for getMe, getUpdates (always empty), sendMessage, copyMessage
+and editMessageText, and answers True to anything else. With limits on, it answers 429 with
+`retry_after` past 30 messages in any second overall, 1 a second per private chat, or 20 a
+minute per group, as Telegram does.
 """
 
 from __future__ import annotations
@@ -46,11 +47,13 @@ class TelegramFarm:
     latency: float = 0.0
     received: list[Received] = field(default_factory=list)
     too_many: int = 0
+    refused: list[tuple[int, str, float]] = field(default_factory=list)  # chat, limit, when
     _recent: deque[float] = field(default_factory=deque)
     _private_last: dict[int, float] = field(default_factory=dict)
     _group_recent: dict[int, deque[float]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _next_id: int = 1
+    _last_limit: str = ""
 
     async def start(self) -> str:
         """Serve on 127.0.0.1 on a free port; return the URL to use as TELEGRAM_API_URL."""
@@ -92,6 +95,10 @@ class TelegramFarm:
             await asyncio.sleep(self.latency)
         if method == "getMe":
             return _ok(BOT)
+        if method == "getUpdates":
+            # Long polling with nothing to deliver: hold the call a moment, like Telegram.
+            await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
+            return _ok([])
         if method not in ("sendMessage", "copyMessage", "editMessageText"):
             return _ok(True)
         chat_id = int(params.get("chat_id", 0))
@@ -100,6 +107,7 @@ class TelegramFarm:
             wait = self._over_limit(chat_id, now)
             if wait:
                 self.too_many += 1
+                self.refused.append((chat_id, self._last_limit, now))
                 return _error(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         self._next_id += 1
         text = str(params.get("text", ""))
@@ -121,10 +129,12 @@ class TelegramFarm:
         while self._recent and now - self._recent[0] >= 1.0:
             self._recent.popleft()
         if len(self._recent) >= limits.overall_per_second:
+            self._last_limit = "overall"
             return 1
         if chat_id > 0:
             last = self._private_last.get(chat_id)
             if last is not None and now - last < limits.private_gap:
+                self._last_limit = "private"
                 return 1
             self._private_last[chat_id] = now
         else:
@@ -132,6 +142,7 @@ class TelegramFarm:
             while recent and now - recent[0] >= 60.0:
                 recent.popleft()
             if len(recent) >= limits.group_per_minute:
+                self._last_limit = "group"
                 return max(1, int(60 - (now - recent[0])) + 1)
             recent.append(now)
         self._recent.append(now)

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     pilihan_times: Annotated[tuple[time, ...], NoDecode] = (time(7), time(12), time(19))
     send_rate: float = Field(default=30.0, gt=0, le=1000)
     paid_broadcast: bool = False
+    push_max_age: float = Field(default=6.0, gt=0)  # hours, by the story's published time
+    delivery_lease: int = Field(default=120, ge=10)  # seconds a sender's claim lasts unrenewed
     allow_private_sources: bool = False
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

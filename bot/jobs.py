@@ -9,20 +9,25 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import JobQueue
 
 from bot.config import Settings, parse_clock
 from bot.context import BotApp, BotContext
 from bot.pilihan import local_day, pick_pilihan
 from storage import chats
-from storage.models import Chat, Delivery
+from storage.models import Chat, Delivery, Source
 
 log = logging.getLogger(__name__)
 
-INGEST_EVERY = timedelta(seconds=30)
+# The ingest job runs again when the next source falls due, at least this often and at most
+# this soon after the last run: a push is late by no more than the source's interval.
+INGEST_AT_MOST = timedelta(seconds=30)
+INGEST_AT_LEAST = timedelta(seconds=1)
 PILIHAN_EVERY = timedelta(minutes=1)
 # A slot still counts as due this long after its time (a restart or a slow minute).
 PILIHAN_GRACE = timedelta(minutes=30)
@@ -106,13 +111,42 @@ async def enqueue_due_digests(
 
 
 async def ingest_job(ctx: BotContext) -> None:
-    """One ingest cycle, then hand the new stories to delivery."""
+    """One ingest cycle, then the next one when the next source is due (one chain of runs)."""
+    try:
+        await _ingest(ctx)
+    finally:
+        delay = await until_next_poll(ctx.sessions, ctx.now())
+        # PTB types a context's job queue loosely; the application's is JobQueue[BotContext].
+        queue = cast("JobQueue[BotContext] | None", ctx.job_queue)
+        if queue is not None:
+            queue.run_once(ingest_job, delay, name="ingest")
+
+
+async def until_next_poll(sessions: async_sessionmaker[AsyncSession], now: datetime) -> float:
+    """Seconds until the earliest enabled source is due, within the ingest job's bounds."""
+    low, high = INGEST_AT_LEAST.total_seconds(), INGEST_AT_MOST.total_seconds()
+    try:
+        async with sessions() as session:
+            due = await session.scalar(
+                select(func.min(Source.next_due_at)).where(Source.enabled.is_(True))
+            )
+    except Exception:
+        log.exception("cannot read when the next source is due")
+        return high
+    if due is None:
+        return high
+    return min(max((due - now).total_seconds(), low), high)
+
+
+async def _ingest(ctx: BotContext) -> None:
+    # New stories carry their own `pushes_owed` mark, so if this fails after storing them,
+    # delivery's upkeep still owes their pushes within seconds.
     report = await ctx.resources.ingestor.run_once()
     if report.new_story_ids:
         log.info("ingest: %d new stories", len(report.new_story_ids))
         service = ctx.state.delivery
         if service is not None:
-            await service.on_new_stories(report.new_story_ids)
+            await service.push_owed()
 
 
 async def pilihan_job(ctx: BotContext) -> None:
@@ -131,5 +165,5 @@ def schedule_jobs(application: BotApp) -> None:
     if queue is None:
         raise RuntimeError("PTB was installed without the job-queue extra")
     kwargs = {"max_instances": 1, "coalesce": True}
-    queue.run_repeating(ingest_job, INGEST_EVERY, first=1, name="ingest", job_kwargs=kwargs)
+    queue.run_once(ingest_job, 1, name="ingest")  # each run schedules the next
     queue.run_repeating(pilihan_job, PILIHAN_EVERY, first=5, name="pilihan", job_kwargs=kwargs)

@@ -20,3 +20,9 @@ def insert_for(session: AsyncSession, table: Any) -> Any:
 def chunks(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
     """Split rows so one statement stays under the backend's bound-parameter limit."""
     return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def dialect_name(session: AsyncSession) -> str:
+    """The session's backend: "sqlite" or "postgresql"."""
+    bind = session.bind
+    return bind.dialect.name if bind is not None else "sqlite"

@@ -5,20 +5,22 @@ Repositories never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for
-from storage.models import Delivery
+from storage.dialect import dialect_name, insert_for
+from storage.models import Delivery, DeliveryOutcome
 
-# Rows per INSERT: 9 columns × 1000 stays far below SQLite's and asyncpg's parameter limits.
+# Rows per INSERT: 10 columns × 1000 stays far below SQLite's and asyncpg's parameter limits.
 INSERT_CHUNK = 1000
 OPEN_STATUSES = ("pending", "sending")
+# Pushes and digests go before broadcast rows: a push never waits behind a long broadcast.
+PRIORITY = {"broadcast": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +37,19 @@ class Claimed:
     attempts: int
 
 
-def owed_row(chat_pk: int, kind: str, now: datetime, **keys: Any) -> dict[str, Any]:
-    """A pending ledger row owed to one chat (keys: story_id, broadcast_id or digest_key…)."""
+def owed_row(
+    chat_pk: int,
+    kind: str,
+    now: datetime,
+    *,
+    held_until: datetime | None = None,
+    **keys: Any,
+) -> dict[str, Any]:
+    """A pending ledger row owed to one chat (keys: story_id, broadcast_id or digest_key…).
+
+    With `held_until` the row is 'held' (a push in quiet hours) until it is rolled into one
+    "while you were away" message; it is never claimed itself.
+    """
     return {
         "chat_pk": chat_pk,
         "kind": kind,
@@ -44,9 +57,10 @@ def owed_row(chat_pk: int, kind: str, now: datetime, **keys: Any) -> dict[str, A
         "broadcast_id": keys.get("broadcast_id"),
         "digest_key": keys.get("digest_key"),
         "story_ids": keys.get("story_ids"),
-        "status": "pending",
+        "status": "pending" if held_until is None else "held",
+        "priority": PRIORITY.get(kind, 0),
         "attempts": 0,
-        "not_before": now,
+        "not_before": now if held_until is None else held_until,
         "created_at": now,
     }
 
@@ -64,22 +78,35 @@ async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
     return added
 
 
-async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Claimed]:
-    """Take up to `limit` due pending rows for sending; two claimers never get the same row."""
+async def claim(
+    session: AsyncSession, now: datetime, limit: int, *, worker: str = "-"
+) -> list[Claimed]:
+    """Take up to `limit` due pending rows for `worker`; two claimers never get the same row.
+
+    Pushes and digests come before broadcast rows, then the longest due, then the oldest.
+    """
     due = (
         select(Delivery.id)
         .where(Delivery.status == "pending", Delivery.not_before <= now)
-        .order_by(Delivery.not_before, Delivery.id)
+        .order_by(Delivery.priority, Delivery.not_before, Delivery.id)
         .limit(limit)
     )
-    if _dialect(session) == "postgresql":
+    if dialect_name(session) == "postgresql":
         due = due.with_for_update(skip_locked=True)
     # One UPDATE statement: on SQLite it takes the write lock before reading, on PostgreSQL the
-    # locked subquery skips rows another claimer holds; the status guard makes both airtight.
+    # locked rows are skipped; the status guard makes both airtight. The due rows are a
+    # MATERIALIZED CTE: as an IN (subquery), PostgreSQL may run the LIMIT query more than once
+    # in one UPDATE and claim more than `limit` rows.
+    picked = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
     stmt = (
         update(Delivery)
-        .where(Delivery.id.in_(due.scalar_subquery()), Delivery.status == "pending")
-        .values(status="sending", attempts=Delivery.attempts + 1)
+        .where(Delivery.id == picked.c.id, Delivery.status == "pending")
+        .values(
+            status="sending",
+            attempts=Delivery.attempts + 1,
+            claimed_by=worker,
+            claimed_at=now,
+        )
         .returning(
             Delivery.id,
             Delivery.chat_pk,
@@ -106,51 +133,149 @@ async def claim(session: AsyncSession, now: datetime, limit: int) -> list[Claime
         )
         for r in rows
     ]
-    return sorted(claimed, key=lambda c: c.id)
+    return sorted(claimed, key=lambda c: (PRIORITY.get(c.kind, 0), c.id))
 
 
 async def mark_sent(
     session: AsyncSession, delivery_id: int, message_id: int | None, now: datetime
 ) -> None:
-    """Record that Telegram accepted the message."""
-    await _finish(session, delivery_id, status="sent", telegram_message_id=message_id, sent_at=now)
+    """Record that Telegram accepted the message.
 
-
-async def mark_failed(session: AsyncSession, delivery_id: int, error: str) -> None:
-    """Give up on a row for good (a permanent error)."""
-    await _finish(session, delivery_id, status="failed", error=error[:1000])
-
-
-async def mark_skipped(session: AsyncSession, delivery_id: int, reason: str) -> None:
-    """Skip a row whose chat is gone."""
-    await _finish(session, delivery_id, status="skipped", error=reason[:1000])
-
-
-async def reschedule(
-    session: AsyncSession, delivery_id: int, not_before: datetime, error: str | None = None
-) -> None:
-    """Put a claimed row back to pending, due at `not_before` (flood control, backoff)."""
+    Whoever holds the row now: it was delivered, so it is sent, even if it was cancelled while
+    in flight or its claim was taken away (another holder then sees it is no longer theirs).
+    """
     await session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == "sending")
-        .values(status="pending", not_before=not_before, error=error)
+        .where(Delivery.id == delivery_id, Delivery.status != "sent")
+        .values(status="sent", telegram_message_id=message_id, sent_at=now)
     )
 
 
-async def release(session: AsyncSession, ids: Sequence[int], not_before: datetime) -> None:
+async def mark_sent_many(
+    session: AsyncSession, sent: Sequence[tuple[int, int | None]], now: datetime
+) -> None:
+    """`mark_sent` for many rows, (row id, Telegram message id) each, in one executemany."""
+    if not sent:
+        return
+    # One statement compiled once and executed per row: at 1000 messages a second, building
+    # an UPDATE per row was a good part of the sender's CPU.
+    table = cast(Table, Delivery.__table__)
+    stmt = (
+        table.update()
+        .where(table.c.id == bindparam("row_id"), table.c.status != "sent")
+        .values(status="sent", telegram_message_id=bindparam("message_id"), sent_at=now)
+    )
+    await session.execute(stmt, [{"row_id": i, "message_id": m} for i, m in sent])
+
+
+async def mark_failed(
+    session: AsyncSession, delivery_id: int, error: str, *, worker: str = "-"
+) -> None:
+    """Give up on a row for good (a permanent error)."""
+    await _finish(session, delivery_id, worker, status="failed", error=error[:1000])
+
+
+async def mark_skipped(
+    session: AsyncSession, delivery_id: int, reason: str, *, worker: str = "-"
+) -> None:
+    """Skip a row whose chat is gone."""
+    await _finish(session, delivery_id, worker, status="skipped", error=reason[:1000])
+
+
+async def mark_cancelled(
+    session: AsyncSession, delivery_id: int, reason: str, *, worker: str = "-"
+) -> None:
+    """Drop a claimed row whose broadcast was cancelled."""
+    await _finish(session, delivery_id, worker, status="cancelled", error=reason[:1000])
+
+
+async def reschedule(
+    session: AsyncSession,
+    delivery_id: int,
+    not_before: datetime,
+    error: str | None = None,
+    *,
+    worker: str = "-",
+    refund: bool = False,
+) -> None:
+    """Put a claimed row back to pending, due at `not_before` (flood control, backoff).
+
+    `refund` gives the attempt back: flood control and a chat's migration are not failures,
+    so they must not use up the retries meant for server errors.
+    """
+    attempts = Delivery.attempts - 1 if refund else Delivery.attempts
+    await _finish(
+        session,
+        delivery_id,
+        worker,
+        status="pending",
+        not_before=not_before,
+        error=error,
+        attempts=attempts,
+        claimed_by=None,
+        claimed_at=None,
+    )
+
+
+async def release(
+    session: AsyncSession, ids: Sequence[int], not_before: datetime, *, worker: str = "-"
+) -> None:
     """Hand claimed rows back unsent (shutdown, or their chat is not ready for a while)."""
-    if ids:
+    for start in range(0, len(ids), INSERT_CHUNK):
+        chunk = list(ids[start : start + INSERT_CHUNK])
         await session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(list(ids)), Delivery.status == "sending")
-            .values(status="pending", not_before=not_before, attempts=Delivery.attempts - 1)
+            .where(
+                Delivery.id.in_(chunk),
+                Delivery.status == "sending",
+                Delivery.claimed_by == worker,
+            )
+            .values(
+                status="pending",
+                not_before=not_before,
+                attempts=Delivery.attempts - 1,
+                claimed_by=None,
+                claimed_at=None,
+            )
         )
 
 
-async def recover(session: AsyncSession) -> int:
-    """Return rows a crashed process left 'sending' to 'pending'; return how many."""
+async def renew(session: AsyncSession, worker: str, now: datetime) -> set[int]:
+    """Extend `worker`'s claims to `now`; return the ids it still holds (others were taken away).
+
+    A row a worker no longer holds was cancelled (its broadcast), skipped (its chat is gone) or
+    recovered after a lapsed lease: the worker must not send it.
+    """
     result = await session.execute(
-        update(Delivery).where(Delivery.status == "sending").values(status="pending")
+        update(Delivery)
+        .where(Delivery.claimed_by == worker, Delivery.status == "sending")
+        .values(claimed_at=now)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {int(i) for i in result.scalars()}
+
+
+async def held_by(session: AsyncSession, worker: str) -> set[int]:
+    """Ids of the rows `worker` still holds."""
+    query = select(Delivery.id).where(Delivery.claimed_by == worker, Delivery.status == "sending")
+    return {int(i) for i in (await session.scalars(query)).all()}
+
+
+async def recover(session: AsyncSession, now: datetime, lease: timedelta) -> int:
+    """Return rows whose claim lapsed (its sender died) to 'pending'; return how many.
+
+    A live sender renews its claims well within `lease`, so another process starting up never
+    takes rows a live one is sending.
+    """
+    stale = now - lease
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.status == "sending",
+            or_(Delivery.claimed_at.is_(None), Delivery.claimed_at < stale),
+        )
+        .values(status="pending", claimed_by=None, claimed_at=None)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -186,13 +311,44 @@ async def open_rows(session: AsyncSession, broadcast_id: int) -> int:
 
 
 async def cancel_open(session: AsyncSession, broadcast_id: int) -> int:
-    """Cancel a broadcast's pending rows (rows being sent finish); return how many."""
+    """Cancel a broadcast's open rows, claimed ones too; return how many.
+
+    A sender drops claimed rows it finds cancelled; one already in flight that Telegram accepts
+    is still recorded as sent.
+    """
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.broadcast_id == broadcast_id, Delivery.status == "pending")
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.status.in_(OPEN_STATUSES))
         .values(status="cancelled")
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def open_count(session: AsyncSession) -> int:
+    """Rows owed and not yet sent (pending or being sent), of any age."""
+    query = select(func.count()).where(Delivery.status.in_(OPEN_STATUSES))
+    return int((await session.execute(query)).scalar_one())
+
+
+async def add_outcomes(session: AsyncSession, day: str, counts: Mapping[str, int]) -> None:
+    """Add to a local day's outcome counters (one upsert per outcome)."""
+    for outcome, n in sorted(counts.items()):
+        if n <= 0:
+            continue
+        stmt = insert_for(session, DeliveryOutcome).values(day=day, outcome=outcome, count=n)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["day", "outcome"],
+            set_={"count": DeliveryOutcome.count + stmt.excluded.count},
+        )
+        await session.execute(stmt)
+
+
+async def outcomes(session: AsyncSession, day: str) -> dict[str, int]:
+    """A local day's outcome counters."""
+    query = select(DeliveryOutcome.outcome, DeliveryOutcome.count).where(
+        DeliveryOutcome.day == day
+    )
+    return {outcome: int(n) for outcome, n in (await session.execute(query)).all()}
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:
@@ -202,15 +358,15 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
     return value
 
 
-async def _finish(session: AsyncSession, delivery_id: int, **values: Any) -> None:
-    # Only a row this process claimed is finished: a recovered or cancelled row is left alone.
+async def _finish(session: AsyncSession, delivery_id: int, worker: str, **values: Any) -> None:
+    # Only a row this worker holds is finished: a recovered, re-claimed or cancelled row is
+    # left to whoever holds it now.
     await session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == "sending")
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == "sending",
+            Delivery.claimed_by == worker,
+        )
         .values(**values)
     )
-
-
-def _dialect(session: AsyncSession) -> str:
-    bind = session.bind
-    return bind.dialect.name if bind is not None else "sqlite"

@@ -14,9 +14,12 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -100,6 +103,18 @@ class Story(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set in the transaction that creates the story; cleared by the job that owes its pushes,
+    # so a crash between the two loses nothing. Rows from before 0003_d default to false.
+    pushes_owed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+
+    __table_args__ = (
+        Index(
+            "ix_stories_pushes_owed",
+            "pushes_owed",
+            postgresql_where=text("pushes_owed"),
+            sqlite_where=text("pushes_owed = 1"),
+        ),
+    )
 
 
 class StoryBand(Base):
@@ -236,8 +251,13 @@ class Delivery(Base):
     digest_key: Mapped[str | None] = mapped_column(String(32))  # e.g. "2026-11-25T07:00"
     story_ids: Mapped[list[int] | None] = mapped_column(JSON)  # a digest's stories
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    # pending → sending → sent | failed | skipped (chat gone) | cancelled
+    # pending → sending → sent | failed | skipped (chat gone) | cancelled;
+    # held (a push in quiet hours) → rolled (into one "while you were away" message)
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # 0: pushes and digests, 1: broadcasts (claimed after every due 0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the sender holding the row
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # renewed while held
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
@@ -249,7 +269,18 @@ class Delivery(Base):
         UniqueConstraint("chat_pk", "broadcast_id", name="uq_deliveries_chat_broadcast"),
         UniqueConstraint("chat_pk", "digest_key", name="uq_deliveries_chat_digest"),
         Index("ix_deliveries_status_not_before", "status", "not_before"),
+        Index("ix_deliveries_status_priority_not_before", "status", "priority", "not_before"),
     )
+
+
+class DeliveryOutcome(Base):
+    """How many send outcomes of each kind a local day had (survives restarts, for /stats)."""
+
+    __tablename__ = "delivery_outcomes"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD in TIMEZONE
+    outcome: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class DigestItem(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -13,12 +14,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.formatting import Rendered, render_digest, render_story
+from bot.formatting import Rendered, render_digest, render_list, render_story
+from bot.i18n import default_catalogue
 from storage.ledger import Claimed
 from storage.models import Broadcast, Chat, Story
 from storage.stories import StoryView, views_of
 
 T = TypeVar("T", Chat, Broadcast, Story)
+log = logging.getLogger(__name__)
+# Stories in one "while you were away" message, newest first (the rest would not fit anyway).
+AWAY_STORIES = 30
 
 
 class StoryRenderer(Protocol):
@@ -53,9 +58,19 @@ class Outgoing:
     thread_id: int
     chat_type: str
     attempts: int
+    kind: str = "push"
     rendered: Rendered | None = None
     copy_from: tuple[int, int] | None = None  # (chat id, message id) for copyMessage
     skip_reason: str | None = None
+    skip_as: str = "skipped"  # the row's status when not sent: skipped, failed or cancelled
+
+    @classmethod
+    def broken(cls, row: Claimed, reason: str) -> Outgoing:
+        """A row that could not be composed: it is marked failed with the reason."""
+        return cls(
+            row.id, row.chat_pk, 0, 0, "private", row.attempts, row.kind,
+            skip_reason=reason[:1000], skip_as="failed",
+        )  # fmt: skip
 
 
 def plain_text(markup: str) -> str:
@@ -90,7 +105,21 @@ class Composer:
             story_ids.update(r.story_ids or ([r.story_id] if r.story_id else []))
         stories = await _by_id(session, Story, story_ids)
         views = {v.id: v for v in await views_of(session, list(stories.values()))}
-        return [self._one(r, chats.get(r.chat_pk), broadcasts, views) for r in rows]
+        return [self._safe(r, chats.get(r.chat_pk), broadcasts, views) for r in rows]
+
+    def _safe(
+        self,
+        row: Claimed,
+        chat: Chat | None,
+        broadcasts: dict[int, Broadcast],
+        views: dict[int, StoryView],
+    ) -> Outgoing:
+        # One story whose rendering raises must not stop the others: its row fails alone.
+        try:
+            return self._one(row, chat, broadcasts, views)
+        except Exception as exc:
+            log.exception("cannot compose delivery %s (%s)", row.id, row.kind)
+            return Outgoing.broken(row, f"cannot compose {_what(row)}: {exc!r}")
 
     def _one(
         self,
@@ -102,14 +131,16 @@ class Composer:
         if chat is None:
             gone = Outgoing(row.id, row.chat_pk, 0, 0, "private", row.attempts)
             return _skip(gone, "no chat")
-        base = Outgoing(row.id, chat.id, chat.chat_id, chat.thread_id, chat.type, row.attempts)
+        base = Outgoing(
+            row.id, chat.id, chat.chat_id, chat.thread_id, chat.type, row.attempts, row.kind
+        )
         if not chat.active:
             return _skip(base, chat.inactive_reason or "chat inactive")
         lang, tz, me = chat.language, _zone(chat.timezone, self._tz), self._bot_username()
         if row.kind == "broadcast":
             b = broadcasts.get(row.broadcast_id or 0)
             if b is None or b.status not in ("running", "done"):
-                return _skip(base, "broadcast cancelled")
+                return _with(base, skip_reason="broadcast cancelled", skip_as="cancelled")
             if b.source_chat_id is not None and b.source_message_id is not None:
                 return _with(base, copy_from=(b.source_chat_id, b.source_message_id))
             return _with(base, rendered=Rendered(text=b.text or ""))
@@ -121,10 +152,35 @@ class Composer:
                 picked, lang=lang, tz=tz, bot_username=me, now=self._clock()
             )
             return _with(base, rendered=rendered)
+        if row.kind == "away":
+            held = sorted(
+                (views[i] for i in row.story_ids or [] if i in views),
+                key=lambda v: (v.published_at, v.id),
+                reverse=True,
+            )
+            if not held:
+                return _skip(base, "stories gone")
+            return _with(base, rendered=render_away(held[:AWAY_STORIES], lang, tz, me))
         view = views.get(row.story_id or 0)
         if view is None:
             return _skip(base, "story gone")
         return _with(base, rendered=self._render_story(view, lang=lang, tz=tz, bot_username=me))
+
+
+def render_away(
+    views: Sequence[StoryView], lang: str, tz: tzinfo, bot_username: str | None
+) -> Rendered:
+    """The pushes held during quiet hours, as one list under "while you were away"."""
+    heading = default_catalogue().text(lang, "away.heading", count=len(views))
+    return render_list(views, heading=heading, lang=lang, tz=tz, bot_username=bot_username)
+
+
+def _what(row: Claimed) -> str:
+    if row.story_id is not None:
+        return f"{row.kind} of story {row.story_id}"
+    if row.broadcast_id is not None:
+        return f"broadcast {row.broadcast_id}"
+    return f"{row.kind} {row.digest_key or ''}".strip()
 
 
 async def _by_id(

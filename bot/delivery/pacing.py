@@ -2,6 +2,11 @@
 
 Hand-written because PTB's AIORateLimiter is a token bucket (about twice the rate gets through
 in the first second) that pauses every request on one 429; the ledger needs per-chat deferral.
+
+Every ledger message and every broadcast progress edit takes a slot here. Handler replies do
+not: each answers one user's own message (so that chat's rate is the user's), and making a
+reader wait behind a 100,000-chat broadcast for an answer to /start would be worse than the
+rare 429 it could cause, which PTB then raises to the handler.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ PRIVATE_GAP = 1.05
 GROUP_GAP = 3.05
 # Never more than `rate` sends inside any window this long (a guard against late wake-ups).
 WINDOW = 1.02
+# How late a slot may still be given (it never breaks the WINDOW guard below it).
+CATCH_UP = 0.25
+# Chats remembered before the pacer forgets those whose gap has passed.
+PURGE_AT = 2048
 
 
 def effective_rate(send_rate: float, paid: bool) -> float:
@@ -33,7 +42,11 @@ def chat_gap(chat_type: str) -> float:
 
 
 class Pacer:
-    """Hands out send slots evenly in time and tracks when each chat may be sent to again."""
+    """Hands out send slots evenly in time and tracks when each chat may be sent to again.
+
+    Above Telegram's free rate, only paid messages (allow_paid_broadcast) may use the extra
+    slots: the others also take a slot of an inner pacer at the free rate.
+    """
 
     def __init__(
         self,
@@ -44,28 +57,39 @@ class Pacer:
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
+        self._free = Pacer(FREE_RATE, clock=clock, sleep=sleep) if rate > FREE_RATE else None
         self.rate = rate
         self.interval = 1.0 / rate
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
-        self._recent: deque[float] = deque()
+        self._recent: deque[list[float]] = deque()
         self._capacity = max(1, int(rate))
         self._chat_ready: dict[int, float] = {}
+        self._purge_at = PURGE_AT
         self._paused_until = 0.0
 
-    async def slot(self) -> None:
+    async def slot(self, *, paid: bool = False) -> None:
         """Wait for the next overall send slot; slots never accumulate while idle."""
+        if self._free is not None and not paid:
+            await self._free.slot()
         now = self._clock()
-        at = max(self._next, now, self._paused_until)
+        late = now - self._next
+        # A slot missed by a moment (the sender was busy reading the database) is still
+        # given, so a stall does not lower the rate; after real idling none is owed.
+        at = self._next if 0 < late <= CATCH_UP else max(self._next, now)
+        at = max(at, self._paused_until)
         if len(self._recent) >= self._capacity:
-            at = max(at, self._recent[-self._capacity] + WINDOW)
+            at = max(at, self._recent[-self._capacity][0] + WINDOW)
         self._next = at + self.interval
-        self._recent.append(at)
+        entry = [at]
+        self._recent.append(entry)
         while len(self._recent) > self._capacity:
             self._recent.popleft()
         if at > now:
             await self._sleep(at - now)
+        # A busy event loop wakes us late: the window counts from when the send really starts.
+        entry[0] = max(at, self._clock())
 
     def ready_at(self, chat_key: int) -> float:
         """When a chat may next be sent to (monotonic seconds)."""
@@ -80,7 +104,7 @@ class Pacer:
         self._chat_ready[chat_key] = max(
             self._chat_ready.get(chat_key, 0.0), self._clock() + chat_gap(chat_type)
         )
-        if len(self._chat_ready) > 50_000:
+        if len(self._chat_ready) > self._purge_at:
             self._forget_past()
 
     def defer_chat(self, chat_key: int, seconds: float) -> None:
@@ -92,7 +116,14 @@ class Pacer:
         """Hold every send back for `seconds` (flood control for the whole bot)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
+    @property
+    def paused_until(self) -> float:
+        """Until when every send is held back (monotonic seconds; in the past when not)."""
+        return self._paused_until
+
     def _forget_past(self) -> None:
         # Chats whose gap has passed need no entry: keeps memory flat on 100k-chat broadcasts.
+        # The next purge waits until the table doubles, so the work stays constant per send.
         now = self._clock()
         self._chat_ready = {k: v for k, v in self._chat_ready.items() if v > now}
+        self._purge_at = max(PURGE_AT, 2 * len(self._chat_ready))

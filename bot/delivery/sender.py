@@ -3,27 +3,39 @@
 A row is marked sent only after Telegram accepted it. A send slot is released only once its
 outcome is committed, so at most `concurrency` messages can have reached Telegram without the
 ledger knowing: after a crash, those few are the only ones that can go out twice.
+
+Rows are claimed in the ledger under this sender's name (`worker`) and the claims are renewed
+while held, so another process starting up recovers only the rows of a sender that died.
+A row that cannot go out soon (its chat deferred by flood control, or the whole bot paused) goes
+back to the ledger with its due time: the in-memory queue only holds what is about to be sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import heapq
+import itertools
 import logging
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+import os
+import socket
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, MessageId
 
 from bot.delivery.compose import Composer, Outgoing, plain_text
-from bot.delivery.errors import MAX_ATTEMPTS, Action, Verdict, backoff, classify
+from bot.delivery.errors import Action, Verdict, classify
 from bot.delivery.pacing import Pacer
+from bot.delivery.recorder import Outcome, Recorder
 from bot.outgoing import send_kwargs
-from storage import chats, ledger
+from storage import ledger
+from storage.ledger import Claimed
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +43,20 @@ log = logging.getLogger(__name__)
 HOLD_SECONDS = 5.0
 WRITE_BATCH = 200
 IDLE_POLL = 1.0
+# How often the sender checks that the rows it queued are still its own (a cancelled
+# broadcast's rows are taken away), and how long it backs off after a database error.
+CHECK_EVERY = 0.5
+ERROR_PAUSE = 2.0
+# 429s on two different chats this close together mean the bot as a whole is over its limit.
+BOT_WIDE_WINDOW = 2.0
+DEFAULT_LEASE = timedelta(minutes=2)
+STOP_WRITE_TIMEOUT = 60.0
+DEFAULT_TZ = ZoneInfo("Asia/Jakarta")
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened to one row."""
-
-    item: Outgoing
-    verdict: Verdict
-    message_id: int | None = None
-    holds_slot: bool = True
+def worker_name() -> str:
+    """A name for this sender in the ledger: host, process and a random suffix."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Sender:
@@ -56,27 +72,42 @@ class Sender:
         concurrency: int,
         paid: bool,
         clock: Callable[[], datetime],
+        tz: tzinfo = DEFAULT_TZ,
+        lease: timedelta = DEFAULT_LEASE,
+        worker: str | None = None,
     ) -> None:
         self._bot = bot
         self._sessions = sessions
         self._composer = composer
-        self._pacer = pacer
+        self.pacer = pacer
         self._paid = paid
         self._clock = clock
+        self._tz = tz
+        self.lease = lease
+        self.worker = worker or worker_name()
         self.concurrency = concurrency
         self._capacity = max(8, concurrency * 4)
         self._slots = asyncio.Semaphore(concurrency)
+        # (ready at, sequence, item): the sequence breaks ties, so items are never compared.
         self._heap: list[tuple[float, int, Outgoing]] = []
+        self._seq = itertools.count()
+        self._held: set[int] = set()  # row ids queued or in flight, until their outcome is written
         self._results: asyncio.Queue[Outcome | None] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._stopping = False
         self._drained = True
+        self._sweep = False
+        self._check_at = 0.0
+        self._renew_at = 0.0
+        self._recent_429: deque[tuple[float, int]] = deque()
         self.stats: Counter[str] = Counter()
+        self._recorder = Recorder(sessions, self.worker, clock, tz)
 
     def wake(self) -> None:
-        """New rows were enqueued: look for them now rather than at the next poll."""
+        """New rows were enqueued (or cancelled): look at the ledger now, not at the next poll."""
         self._drained = False
+        self._check_at = 0.0
         self._wake.set()
 
     async def run(self) -> None:
@@ -84,18 +115,13 @@ class Sender:
         writer = asyncio.create_task(self._write_loop())
         try:
             while not self._stopping:
-                if len(self._heap) < self._capacity // 2 and not self._drained:
-                    await self._fill()
-                if not self._heap:
-                    await self._idle(IDLE_POLL)
-                    continue
-                ready, _, item = self._heap[0]
-                wait = ready - self._pacer.now()
-                if wait > 0:
-                    await self._idle(min(wait, IDLE_POLL))
-                    continue
-                heapq.heappop(self._heap)
-                await self._dispatch(item)
+                try:
+                    await self._step()
+                except Exception:
+                    # A database outage or a bug must not end delivery: the ledger keeps the
+                    # work, and the next step starts from it.
+                    log.exception("delivery step failed; retrying in %.0f s", ERROR_PAUSE)
+                    await self._idle(ERROR_PAUSE)
         finally:
             await self._finish(writer)
 
@@ -103,6 +129,47 @@ class Sender:
         """Stop claiming, let in-flight sends finish and hand unsent rows back."""
         self._stopping = True
         self._wake.set()
+
+    async def pace(self, chat_id: int, chat_type: str, *, patience: float = HOLD_SECONDS) -> bool:
+        """Take a send slot for another call to a chat (a progress edit) and note it.
+
+        False, without waiting, when the chat or the bot is held back longer than `patience`
+        (flood control): the caller skips or postpones its call.
+        """
+        wait = max(self.pacer.ready_at(chat_id), self.pacer.paused_until) - self.pacer.now()
+        if wait > patience:
+            return False
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await self.pacer.slot()
+        self.pacer.note_sent(chat_id, chat_type)
+        return True
+
+    async def _step(self) -> None:
+        now = self.pacer.now()
+        if self._heap and now >= self._check_at:
+            await self._check_claims()
+        paused = self.pacer.paused_until - now
+        if paused > 0:
+            # Flood control for the whole bot: what cannot go out soon goes back to the ledger.
+            if paused > HOLD_SECONDS and self._heap:
+                await self._hand_back([item for _, _, item in self._heap])
+            await self._idle(min(paused, IDLE_POLL))
+            return
+        if self._sweep:
+            await self._sweep_late()
+        if len(self._heap) < self._capacity // 2 and not self._drained:
+            await self._fill()
+        if not self._heap:
+            await self._idle(IDLE_POLL)
+            return
+        ready, _, item = self._heap[0]
+        wait = ready - self.pacer.now()
+        if wait > 0:
+            await self._idle(min(wait, IDLE_POLL, CHECK_EVERY))
+            return
+        heapq.heappop(self._heap)
+        await self._dispatch(item)
 
     async def _idle(self, seconds: float) -> None:
         self._wake.clear()
@@ -114,69 +181,160 @@ class Sender:
     async def _fill(self) -> None:
         want = self._capacity - len(self._heap)
         async with self._sessions.begin() as session:
-            claimed = await ledger.claim(session, self._clock(), want)
-            items = await self._composer.compose(session, claimed) if claimed else []
+            claimed = await ledger.claim(session, self._clock(), want, worker=self.worker)
         self._drained = len(claimed) < want
-        now, later = self._pacer.now(), []
-        for item in items:
+        # A row already queued or in flight here may come back if a claim was recovered by
+        # mistake: it is ours, and it is sent (or recorded) once.
+        fresh = [row for row in claimed if row.id not in self._held]
+        self._held.update(row.id for row in fresh)
+        now, late = self.pacer.now(), []
+        for item in await self._compose(fresh):
             if item.skip_reason is not None:
                 verdict = Verdict(Action.FAIL, item.skip_reason)
                 self._results.put_nowait(Outcome(item, verdict, holds_slot=False))
                 continue
-            ready = max(now, self._pacer.ready_at(item.chat_id))
+            ready = max(now, self.pacer.ready_at(item.chat_id))
             if ready - now > HOLD_SECONDS:
-                later.append((item.delivery_id, ready - now))
+                late.append(item)
             else:
-                heapq.heappush(self._heap, (ready, item.delivery_id, item))
-        if later:
-            await self._release(later)
+                self._push(ready, item)
+        if late:
+            await self._hand_back(late)
 
-    async def _release(self, rows: list[tuple[int, float]]) -> None:
+    async def _compose(self, rows: Sequence[Claimed]) -> list[Outgoing]:
+        if not rows:
+            return []
+        try:
+            async with self._sessions() as session:
+                return await self._composer.compose(session, rows)
+        except Exception:
+            log.exception("composing %d deliveries failed; composing them one by one", len(rows))
+        items: list[Outgoing] = []
+        for row in rows:
+            try:
+                async with self._sessions() as session:
+                    items.extend(await self._composer.compose(session, [row]))
+            except Exception as exc:
+                log.exception("cannot compose delivery %s", row.id)
+                items.append(Outgoing.broken(row, f"cannot compose: {exc!r}"))
+        return items
+
+    def _push(self, ready: float, item: Outgoing) -> None:
+        heapq.heappush(self._heap, (ready, next(self._seq), item))
+
+    def _ready_at(self, item: Outgoing) -> float:
+        return max(self.pacer.ready_at(item.chat_id), self.pacer.paused_until)
+
+    async def _sweep_late(self) -> None:
+        """Hand back queued rows that a 429 has pushed beyond the hold."""
+        self._sweep = False
+        now = self.pacer.now()
+        keep: list[tuple[float, int, Outgoing]] = []
+        late: list[tuple[float, int, Outgoing]] = []
+        for entry in self._heap:
+            (late if self._ready_at(entry[2]) - now > HOLD_SECONDS else keep).append(entry)
+        if late:
+            self._heap = keep
+            heapq.heapify(self._heap)
+            await self._hand_back([item for _, _, item in late])
+
+    async def _hand_back(self, items: Sequence[Outgoing]) -> None:
+        """Return rows to the ledger, each due when its chat (or the bot) may send again."""
+        ids = {item.delivery_id for item in items}
+        self._heap = [entry for entry in self._heap if entry[2].delivery_id not in ids]
+        heapq.heapify(self._heap)
+        now, wall = self.pacer.now(), self._clock()
+        by_due: dict[datetime, list[int]] = {}
+        for item in items:
+            due = wall + timedelta(seconds=max(0.0, self._ready_at(item) - now))
+            by_due.setdefault(due, []).append(item.delivery_id)
         async with self._sessions.begin() as session:
-            for delivery_id, delay in rows:
-                await ledger.release(
-                    session, [delivery_id], self._clock() + timedelta(seconds=delay)
-                )
+            for due, rows in by_due.items():
+                await ledger.release(session, rows, due, worker=self.worker)
+        self._held.difference_update(ids)
+        self.stats["handed_back"] += len(ids)
+
+    async def _check_claims(self) -> None:
+        """Drop queued rows that are no longer ours (cancelled broadcast, chat gone, recovered)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            if self.pacer.now() >= self._renew_at:
+                owned = await ledger.renew(session, self.worker, now)
+                self._renew_at = self.pacer.now() + self.lease.total_seconds() / 4
+            else:
+                owned = await ledger.held_by(session, self.worker)
+        self._check_at = self.pacer.now() + CHECK_EVERY
+        lost = [entry for entry in self._heap if entry[2].delivery_id not in owned]
+        if lost:
+            self._heap = [entry for entry in self._heap if entry[2].delivery_id in owned]
+            heapq.heapify(self._heap)
+            self._held.difference_update(entry[2].delivery_id for entry in lost)
+            self.stats["dropped"] += len(lost)
+            log.info("%d queued deliveries were cancelled or taken away: not sent", len(lost))
 
     async def _dispatch(self, item: Outgoing) -> None:
         await self._slots.acquire()
-        # A 429 may have deferred this chat while the row waited in the heap.
-        ready = self._pacer.ready_at(item.chat_id)
-        if ready > self._pacer.now():
+        # A 429 may have deferred this chat (or the bot) while the row waited in the queue.
+        ready, now = self._ready_at(item), self.pacer.now()
+        if ready > now:
             self._slots.release()
-            heapq.heappush(self._heap, (ready, item.delivery_id, item))
+            if ready - now > HOLD_SECONDS:
+                await self._hand_back([item])
+            else:
+                self._push(ready, item)
             return
-        await self._pacer.slot()
-        self._pacer.note_sent(item.chat_id, item.chat_type)
+        await self.pacer.slot(paid=self._is_paid(item))
+        self.pacer.note_sent(item.chat_id, item.chat_type)
         task = asyncio.create_task(self._send(item))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _is_paid(self, item: Outgoing) -> bool:
+        # Paid broadcasting costs Stars per message: only admin broadcasts use it.
+        return self._paid and item.kind == "broadcast"
+
     async def _send(self, item: Outgoing) -> None:
+        plain = False
         try:
             verdict, message_id = await self._attempt(item)
             if verdict.action is Action.PLAIN_TEXT and item.rendered is not None:
                 log.warning("Telegram could not parse our HTML (%s); sending plain text", verdict)
-                self.stats["plain_text"] += 1
-                plain = replace(item.rendered, text=plain_text(item.rendered.text))
-                await self._pacer.slot()
+                plain = True
+                text = plain_text(item.rendered.text)
+                await self.pacer.slot(paid=self._is_paid(item))
                 verdict, message_id = await self._attempt(
-                    replace(item, rendered=plain), html=False
+                    replace(item, rendered=replace(item.rendered, text=text)), html=False
                 )
                 if verdict.action is Action.PLAIN_TEXT:
                     verdict = Verdict(Action.FAIL, verdict.reason)
             if verdict.action is Action.DEFER:
-                self._pacer.defer_chat(item.chat_id, verdict.delay)
+                self._flood_control(item.chat_id, verdict.delay)
         except Exception as exc:  # never lose a slot: a bug in sending must not stall the queue
             log.exception("sending delivery %s failed", item.delivery_id)
             verdict, message_id = Verdict(Action.RETRY, repr(exc)), None
-        self._results.put_nowait(Outcome(item, verdict, message_id))
+        self._results.put_nowait(Outcome(item, verdict, message_id, plain=plain))
+
+    def _flood_control(self, chat_id: int, delay: float) -> None:
+        """Defer the chat; when another chat was just refused too, pause the whole bot."""
+        now = self.pacer.now()
+        self.pacer.defer_chat(chat_id, delay)
+        while self._recent_429 and now - self._recent_429[0][0] > BOT_WIDE_WINDOW:
+            self._recent_429.popleft()
+        # Telegram's 429 does not say whether the chat or the bot is over its limit; our own
+        # pacing keeps every chat within its limit, so refusals on two chats at once mean
+        # the bot as a whole is (or another process shares the token): everything waits.
+        if any(other != chat_id for _, other in self._recent_429):
+            self.pacer.pause_all(delay)
+            self.stats["paused"] += 1
+            log.warning("flood control for the whole bot: pausing all sends for %.0f s", delay)
+        self._recent_429.append((now, chat_id))
+        self._sweep = True
 
     async def _attempt(self, item: Outgoing, *, html: bool = True) -> tuple[Verdict, int | None]:
         common: dict[str, Any] = {
             "chat_id": item.chat_id,
             "message_thread_id": item.thread_id or None,
-            "allow_paid_broadcast": True if self._paid else None,
+            "allow_paid_broadcast": True if self._is_paid(item) else None,
         }
         try:
             if item.copy_from is not None:
@@ -208,63 +366,28 @@ class Sender:
             await self._write(batch)
 
     async def _write(self, batch: list[Outcome]) -> None:
-        for attempt in range(1, 6):
-            try:
-                async with self._sessions.begin() as session:
-                    for outcome in batch:
-                        await self._record(session, outcome)
-                break
-            except Exception:
-                # The outcome must reach the ledger, or a restart would send it again.
-                log.exception("recording %d outcomes failed (try %d)", len(batch), attempt)
-                await asyncio.sleep(min(30.0, 2.0**attempt))
+        counts = await self._recorder.write(batch)
+        self.stats.update(+counts)
         for outcome in batch:
-            self.stats[_stat_name(outcome)] += 1
+            self._held.discard(outcome.item.delivery_id)
             if outcome.holds_slot:
                 self._slots.release()
         if any(o.verdict.action is not Action.SENT for o in batch):
             self.wake()
 
-    async def _record(self, session: AsyncSession, outcome: Outcome) -> None:
-        item, verdict, now = outcome.item, outcome.verdict, self._clock()
-        action = verdict.action
-        if not outcome.holds_slot:
-            await ledger.mark_skipped(session, item.delivery_id, verdict.reason)
-        elif action is Action.SENT:
-            await ledger.mark_sent(session, item.delivery_id, outcome.message_id, now)
-        elif action is Action.DEFER:
-            # However long Telegram asks, the row stays owed: deferred, never dropped.
-            until = now + timedelta(seconds=verdict.delay)
-            await ledger.reschedule(session, item.delivery_id, until, verdict.reason)
-        elif action is Action.CHAT_GONE:
-            await chats.mark_inactive(session, item.chat_id, verdict.reason[:500], now)
-            await ledger.mark_skipped(session, item.delivery_id, verdict.reason)
-            await ledger.skip_chat(session, item.chat_pk, verdict.reason)
-        elif action is Action.MIGRATE and verdict.new_chat_id is not None:
-            await ledger.reschedule(session, item.delivery_id, now, verdict.reason)
-            await chats.migrate_chat(session, item.chat_id, verdict.new_chat_id, now)
-        elif action is Action.RETRY and item.attempts < MAX_ATTEMPTS:
-            until = now + timedelta(seconds=backoff(item.attempts))
-            await ledger.reschedule(session, item.delivery_id, until, verdict.reason)
-        else:
-            await ledger.mark_failed(session, item.delivery_id, verdict.reason)
-
     async def _finish(self, writer: asyncio.Task[None]) -> None:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=30)
         self._results.put_nowait(None)
-        await writer
+        try:
+            await asyncio.wait_for(writer, timeout=STOP_WRITE_TIMEOUT)
+        except TimeoutError:
+            # The database is gone: unrecorded rows stay claimed and their lease lapses, so
+            # another process (or the next start) recovers them.
+            log.error("could not record the last outcomes before stopping")
+            return
         unsent = [item.delivery_id for _, _, item in self._heap]
         self._heap.clear()
         if unsent:
             async with self._sessions.begin() as session:
-                await ledger.release(session, unsent, self._clock())
-
-
-def _stat_name(outcome: Outcome) -> str:
-    if not outcome.holds_slot:
-        return "skipped"
-    action = outcome.verdict.action
-    if action is Action.RETRY and outcome.item.attempts >= MAX_ATTEMPTS:
-        return "failed"
-    return action.value
+                await ledger.release(session, unsent, self._clock(), worker=self.worker)

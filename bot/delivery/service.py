@@ -7,8 +7,8 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.delivery import outbox, progress
+from bot.delivery import outbox, progress, pushes, quiet
 from bot.delivery.compose import Composer
 from bot.delivery.pacing import Pacer, effective_rate
 from bot.delivery.sender import Sender
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 FEED_AHEAD = 2000  # broadcast rows kept owed ahead of the sender: the rest wait in `chats`
 TICK = 2.0
 PROGRESS_EVERY = 5.0
+DEFAULT_PUSH_MAX_AGE = timedelta(hours=6)
 
 
 def utcnow() -> datetime:
@@ -55,6 +56,7 @@ class DeliveryService:
         catalogue: Catalogue,
         tz: Any,
         clock: Callable[[], datetime] = utcnow,
+        push_max_age: timedelta = DEFAULT_PUSH_MAX_AGE,
     ) -> None:
         self.bot = bot
         self.sender = sender
@@ -62,19 +64,18 @@ class DeliveryService:
         self._catalogue = catalogue
         self._tz = tz
         self._clock = clock
+        self._push_max_age = push_max_age
         self._tasks: list[asyncio.Task[None]] = []
         self._kick = asyncio.Event()
         self._last_edit: dict[int, tuple[float, int]] = {}
+        self._recover_at = 0.0
 
     async def start(self) -> None:
-        """Return rows a crash left 'sending' to the queue, then start sending."""
-        async with self._sessions.begin() as session:
-            recovered = await ledger.recover(session)
-        if recovered:
-            log.info("%d deliveries in flight at the last stop are owed again", recovered)
+        """Return rows a dead sender left 'sending' to the queue, then start sending."""
+        await self._recover()
         self._tasks = [
             asyncio.create_task(self.sender.run(), name="delivery-sender"),
-            asyncio.create_task(self._broadcast_loop(), name="delivery-broadcasts"),
+            asyncio.create_task(self._upkeep_loop(), name="delivery-upkeep"),
         ]
 
     async def stop(self) -> None:
@@ -92,30 +93,58 @@ class DeliveryService:
         """Tell whether the sender task is alive (for /healthz)."""
         return bool(self._tasks) and not self._tasks[0].done()
 
-    async def on_new_stories(self, story_ids: Sequence[int]) -> int:
-        """Owe pushes for new stories and wake the sender; return the rows added."""
-        if not story_ids:
-            return 0
-        async with self._sessions.begin() as session:
-            added = await outbox.enqueue_pushes(session, story_ids, self._clock(), tz=self._tz)
+    async def push_owed(self) -> int:
+        """Owe the pushes of every story still marked owed and wake the sender; return rows."""
+        added = 0
+        while True:
+            async with self._sessions.begin() as session:
+                stories, rows = await pushes.enqueue_owed_pushes(
+                    session, self._clock(), max_age=self._push_max_age, tz=self._tz
+                )
+            added += rows
+            if not stories:
+                break
         if added:
             self.sender.wake()
         return added
+
+    async def roll_quiet(self) -> int:
+        """Owe "while you were away" to chats whose quiet hours ended; return how many."""
+        async with self._sessions.begin() as session:
+            owed = await quiet.roll_held(session, self._clock())
+        if owed:
+            self.sender.wake()
+        return owed
 
     def kick(self) -> None:
         """Something was enqueued or a broadcast started or was cancelled: act now."""
         self._kick.set()
         self.sender.wake()
 
-    async def _broadcast_loop(self) -> None:
+    async def _recover(self) -> None:
+        async with self._sessions.begin() as session:
+            recovered = await ledger.recover(session, self._clock(), self.sender.lease)
+        if recovered:
+            log.info("%d deliveries held by a stopped sender are owed again", recovered)
+        self._recover_at = time.monotonic() + self.sender.lease.total_seconds() / 2
+
+    async def _upkeep_loop(self) -> None:
+        # Each chore is apart: one failing (say, a story that cannot be matched) must not
+        # stop the others; what it did not do stays marked in the database for the next tick.
+        chores = (self.push_owed, self.roll_quiet, self._feed_broadcasts, self._recover_due)
         while True:
-            try:
-                await self._feed_broadcasts()
-            except Exception:
-                log.exception("broadcast feeding failed; retrying")
+            for chore in chores:
+                try:
+                    await chore()
+                except Exception:
+                    log.exception("delivery upkeep (%s) failed; retrying", chore.__name__)
             self._kick.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), timeout=TICK)
+
+    async def _recover_due(self) -> None:
+        if time.monotonic() >= self._recover_at:
+            await self._recover()
 
     async def _feed_broadcasts(self) -> None:
         async with self._sessions() as session:
@@ -157,6 +186,12 @@ class DeliveryService:
         self._last_edit[broadcast_id] = (now, sent)
         tally = progress.Tally.of(counts, broadcast.total, rate)
         cat, lang = self._catalogue, "id"
+        # Edits count against the bot's and the admin chat's limits like any message; under
+        # flood control a progress edit is skipped (the next tick brings a newer one), while
+        # the final report goes out regardless.
+        paced = await self.sender.pace(chat_id, "private" if chat_id > 0 else "group")
+        if not paced and not final:
+            return
         if final:
             text = progress.report_text(cat, lang, broadcast, tally, self._clock())
             await progress.edit(self.bot, chat_id, message_id, text, None)
@@ -187,9 +222,17 @@ def build_service(
         concurrency=send_concurrency(rate),
         paid=settings.paid_broadcast,
         clock=clock,
+        tz=settings.tz,
+        lease=timedelta(seconds=settings.delivery_lease),
     )
     return DeliveryService(
-        bot, sessions, sender, catalogue=default_catalogue(), tz=settings.tz, clock=clock
+        bot,
+        sessions,
+        sender,
+        catalogue=default_catalogue(),
+        tz=settings.tz,
+        clock=clock,
+        push_max_age=timedelta(hours=settings.push_max_age),
     )
 
 

@@ -105,16 +105,16 @@ async def broadcast_button(update: Update, ctx: BotContext) -> None:
                 .values(progress_chat_id=chat_id, progress_message_id=message_id)
             )
         elif not confirm and status in ("draft", "running"):
-            await outbox.cancel_broadcast(session, broadcast_id, now)
-    await query.answer()
+            await outbox.cancel_broadcast(session, broadcast_id, now, tz=ctx.settings.tz)
     service = ctx.state.delivery
+    if service is not None and status in ("draft", "running"):
+        service.kick()  # a cancel reaches the rows the sender already queued before it sends
+    await query.answer()
     if confirm and status == "draft":
         text = ctx.text(lang, "admin.broadcast.progress", id=broadcast_id, sent=0, blocked=0,
                         failed=0, remaining="…", rate="0.0", eta="?")  # fmt: skip
         markup = progress.cancel_keyboard(ctx.state.catalogue, lang, broadcast_id)
         await progress.edit(ctx.bot, chat_id, message_id, text, markup)
-        if service is not None:
-            service.kick()
     elif not confirm and status == "draft":
         text = ctx.text(lang, "admin.broadcast.cancelled", id=broadcast_id)
         await progress.edit(ctx.bot, chat_id, message_id, text, None)

@@ -12,15 +12,22 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.delivery import outbox
+from bot.delivery.outcomes import EVENT_KIND as DELIVERY_EVENTS
 from bot.delivery.source_guard import RefusedURL, check_source_url
 from bot.formatting import esc
 from bot.handlers.admin_guard import admin_lang, admin_only
 from bot.handlers.common import chat_tz, reply, resolve_topic
 from bot.pilihan import local_day, pick_pilihan
 from storage import chats, ledger, sources
-from storage.models import Article, Source, Story
+from storage.models import Article, EventLog, Source, Story
 
 PAGE = 500
+# The /stats placeholders for the day's delivery outcomes (bot.delivery.outcomes.OUTCOMES).
+STAT_OUTCOMES = {
+    "sent": "sent", "blocked": "blocked", "not_found": "chat_not_found", "migrated": "migrated",
+    "deferred": "deferred", "retried": "retried", "failed": "failed", "plain": "plain_text",
+    "cancelled": "cancelled", "skipped": "skipped",
+}  # fmt: skip
 
 
 def _midnight(now: datetime, ctx: BotContext) -> datetime:
@@ -39,7 +46,14 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         stories = await session.scalar(
             select(func.count()).select_from(Story).where(Story.first_seen_at >= since)
         )
-        sent = await ledger.counts(session, since=since)
+        done = await ledger.outcomes(session, local_day(now, ctx.settings.tz))
+        pending = await ledger.open_count(session)
+        last_error = await session.scalar(
+            select(EventLog.message)
+            .where(EventLog.kind == DELIVERY_EVENTS, EventLog.created_at >= since)
+            .order_by(EventLog.id.desc())
+            .limit(1)
+        )
         failing = (
             await session.scalars(
                 select(Source.name)
@@ -61,10 +75,9 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         pilihan=pilihan,
         topics=esc(topics or none),
         stories=stories or 0,
-        sent=sent.get("sent", 0),
-        pending=sent.get("pending", 0) + sent.get("sending", 0),
-        skipped=sent.get("skipped", 0),
-        failed=sent.get("failed", 0),
+        **{key: done.get(name, 0) for key, name in STAT_OUTCOMES.items()},
+        pending=pending,
+        last_error=esc((last_error or none)[:200]),
         failing=esc(", ".join(failing[:15]) or none) + (" …" if len(failing) > 15 else ""),
     )
     await reply(update, text)

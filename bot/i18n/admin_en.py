@@ -30,7 +30,11 @@ MESSAGES: dict[str, str] = {
         "Berita Pilihan followers: {pilihan}\n"
         "Followers per topic: {topics}\n"
         "Stories today: {stories}\n"
-        "Messages today: {sent} sent, {pending} waiting, {skipped} skipped, {failed} failed\n"
+        "Messages today: {sent} sent, {blocked} blocked, {not_found} chat not found, "
+        "{migrated} migrated, {deferred} deferred (429), {retried} retried, {failed} failed, "
+        "{plain} plain text, {cancelled} cancelled, {skipped} skipped\n"
+        "Waiting to be sent: {pending}\n"
+        "Last delivery error: {last_error}\n"
         "Failing sources: {failing}"
     ),
     "admin.none": "none",

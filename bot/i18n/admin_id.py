@@ -32,8 +32,11 @@ MESSAGES: dict[str, str] = {
         "Pengikut Berita Pilihan: {pilihan}\n"
         "Pengikut per topik: {topics}\n"
         "Berita hari ini: {stories}\n"
-        "Pesan hari ini: {sent} terkirim, {pending} menunggu, {skipped} dilewati, "
-        "{failed} gagal\n"
+        "Pesan hari ini: {sent} terkirim, {blocked} diblokir, {not_found} obrolan tidak ada, "
+        "{migrated} pindah, {deferred} ditunda (429), {retried} diulang, {failed} gagal, "
+        "{plain} teks biasa, {cancelled} dibatalkan, {skipped} dilewati\n"
+        "Menunggu dikirim: {pending}\n"
+        "Galat pengiriman terakhir: {last_error}\n"
         "Sumber bermasalah: {failing}"
     ),
     "admin.none": "tidak ada",

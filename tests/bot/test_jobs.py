@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from bot.jobs import due_slot, enqueue_due_digests
+from bot.jobs import (
+    INGEST_AT_LEAST,
+    INGEST_AT_MOST,
+    due_slot,
+    enqueue_due_digests,
+    until_next_poll,
+)
 from storage import chats
-from storage.models import Delivery, DigestItem
+from storage.models import Delivery, DigestItem, Source
 from tests.bot.harness import BotHarness, add_story
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -76,3 +82,21 @@ async def test_digests_owed_once_per_slot_without_repeats(bot: BotHarness) -> No
             await s.scalars(select(DigestItem.story_id).where(DigestItem.chat_pk == wib.id))
         ).all()
     assert sorted(given) == sorted([*first, fresh])
+
+
+async def test_the_next_ingest_run_is_when_the_next_source_falls_due(bot: BotHarness) -> None:
+    sessions = bot.resources.sessions
+    async with sessions.begin() as s:
+        await s.execute(delete(Source))
+    assert await until_next_poll(sessions, MORNING) == INGEST_AT_MOST.total_seconds()
+    async with sessions.begin() as s:
+        for name, due, enabled in (
+            ("soon", MORNING + timedelta(seconds=12), True),
+            ("paused", MORNING + timedelta(seconds=2), False),
+            ("later", MORNING + timedelta(hours=1), True),
+        ):
+            s.add(Source(name=name, url=f"http://{name}.test/rss", enabled=enabled,
+                         next_due_at=due, created_at=MORNING))  # fmt: skip
+    assert await until_next_poll(sessions, MORNING) == 12.0
+    overdue = MORNING + timedelta(minutes=5)
+    assert await until_next_poll(sessions, overdue) == INGEST_AT_LEAST.total_seconds()

@@ -41,9 +41,14 @@ async def subscribe(session: AsyncSession, chat_pk: int, kind: str, value: str) 
 
 
 async def add_story(
-    session: AsyncSession, title: str, topics: list[str], summary: str = ""
+    session: AsyncSession,
+    title: str,
+    topics: list[str],
+    summary: str = "",
+    *,
+    published_at: datetime = NOW,
 ) -> int:
-    """Insert a story with topics; return its id."""
+    """Insert a story with topics (its pushes owed, as a new story's are); return its id."""
     story_id = int(
         (
             await session.execute(
@@ -52,9 +57,9 @@ async def add_story(
                     title=title,
                     summary=summary,
                     topics=topics,
-                    published_at=NOW,
-                    first_seen_at=NOW,
-                    updated_at=NOW,
+                    published_at=published_at,
+                    first_seen_at=published_at,
+                    updated_at=published_at,
                     outlet_count=1,
                 )
                 .returning(Story.id)
@@ -63,6 +68,6 @@ async def add_story(
     )
     for t in topics:
         await session.execute(
-            insert(StoryTopic).values(story_id=story_id, topic=t, published_at=NOW)
+            insert(StoryTopic).values(story_id=story_id, topic=t, published_at=published_at)
         )
     return story_id

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.config import Settings
+from bot.delivery.compose import Composer
 from bot.delivery.service import DeliveryService, build_service
-from storage.models import Broadcast, Chat, Delivery
+from storage.models import Broadcast, Chat, Delivery, Story
 from tests.bot.fakeapi import BOT_TOKEN, BOT_USERNAME, FakeBotAPI
 
 
@@ -52,6 +53,33 @@ class Rig:
                 raise AssertionError(f"{await self.open_rows()} rows still open")
             await asyncio.sleep(0.05)
 
+    async def until_none_sending(self, *, within: float = 20.0) -> None:
+        """Wait until no row is claimed (every queued row was sent or handed back)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            async with self.sessions() as s:
+                query = select(func.count()).where(Delivery.status == "sending")
+                if not (await s.execute(query)).scalar_one() and not self._busy():
+                    return
+            if loop.time() > deadline:
+                raise AssertionError("rows are still being sent")
+            await asyncio.sleep(0.05)
+
+    async def settle_pushes(self, *, within: float = 20.0) -> None:
+        """Wait until no story is left with its pushes owed."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            async with self.sessions() as s:
+                owed = await s.scalar(select(func.count()).where(Story.pushes_owed.is_(True)))
+            if not owed:
+                return
+            if loop.time() > deadline:
+                raise AssertionError(f"{owed} stories still owe pushes")
+            self.service.kick()
+            await asyncio.sleep(0.05)
+
     async def broadcast_status(self, wanted: str, *, within: float = 10.0) -> str:
         """Wait until the (only) broadcast reaches `wanted`; return its last status."""
         loop = asyncio.get_running_loop()
@@ -75,19 +103,27 @@ class Rig:
     def _busy(self) -> bool:
         return any(not t.done() for t in self.service.sender._tasks)
 
+    def alive(self) -> bool:
+        """The sender and upkeep tasks are still running (none died of an exception)."""
+        return all(not t.done() for t in self.service._tasks)
+
 
 @asynccontextmanager
 async def delivery_rig(
-    sessions: async_sessionmaker[AsyncSession], *, paid: bool = True
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    paid: bool = True,
+    composer: Composer | None = None,
+    api: FakeBotAPI | None = None,
 ) -> AsyncIterator[Rig]:
     """A started service (fast pacing when `paid`) on a fresh fake Bot API; stopped after."""
-    api = FakeBotAPI()
+    api = api or FakeBotAPI()
     bot = Bot(BOT_TOKEN, request=api, get_updates_request=api)
     await bot.initialize()
     clock = MovableClock()
     settings = Settings(send_rate=1000 if paid else 30, paid_broadcast=paid, bot_token=None)
     service = build_service(
-        bot, sessions, settings, bot_username=lambda: BOT_USERNAME, clock=clock
+        bot, sessions, settings, bot_username=lambda: BOT_USERNAME, clock=clock, composer=composer
     )
     await service.start()
     try:

@@ -86,6 +86,8 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_all_with_bounded_dupl
         "BOT_TOKEN": BOT_TOKEN,
         "SEND_RATE": str(RATE),
         "PAID_BROADCAST": "true",
+        # The killed worker's claims lapse after this; the restarted one then sends them.
+        "DELIVERY_LEASE": "10",
         "PTB_TIMEDELTA": "1",
         "LOG_LEVEL": "WARNING",
     }

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import outbox
+from bot.delivery import outbox, pushes, quiet
 from storage import ledger
 from storage.models import Broadcast, Chat, Delivery, DigestItem
 from tests.delivery.factory import NOW, add_chats, add_story, subscribe
@@ -38,9 +38,9 @@ async def test_pushes_match_topics_and_keywords_once_per_chat_and_story(
         await s.execute(update(Chat).where(Chat.id == 5).values(push_enabled=False))
         story = await add_story(s, "Rupiah menguat pagi ini", ["ekonomi"])
     async with sessions.begin() as s:
-        assert await outbox.enqueue_pushes(s, [story], NOW) == 2
+        assert await pushes.enqueue_pushes(s, [story], NOW) == 2
     async with sessions.begin() as s:
-        assert await outbox.enqueue_pushes(s, [story], NOW) == 0
+        assert await pushes.enqueue_pushes(s, [story], NOW) == 0
         rows = (await s.scalars(select(Delivery).order_by(Delivery.chat_pk))).all()
         assert [(r.chat_pk, r.kind, r.story_id, r.status) for r in rows] == [
             (1, "push", story, "pending"),
@@ -48,7 +48,9 @@ async def test_pushes_match_topics_and_keywords_once_per_chat_and_story(
         ]
 
 
-async def test_quiet_hours_owe_no_push(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def test_quiet_hours_hold_the_push_until_they_end(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     async with sessions.begin() as s:
         # NOW is 10:00 in Jakarta: chat 1 is quiet 09:00–11:00, chat 2 22:00–06:00, chat 3 in
         # Jayapura (12:00 there) is quiet 11:30–13:00.
@@ -60,16 +62,23 @@ async def test_quiet_hours_owe_no_push(sessions: async_sessionmaker[AsyncSession
         for pk in (1, 2, 3):
             await subscribe(s, pk, "topic", "nasional")
         story = await add_story(s, "Sidang kabinet", ["nasional"])
-        assert await outbox.enqueue_pushes(s, [story], NOW) == 1
-        assert (await s.scalars(select(Delivery.chat_pk))).all() == [2]
+        assert await pushes.enqueue_pushes(s, [story], NOW) == 3
+        rows = (await s.scalars(select(Delivery).order_by(Delivery.chat_pk))).all()
+        assert [(r.chat_pk, r.status) for r in rows] == [(1, "held"), (2, "pending"), (3, "held")]
+        # 11:00 in Jakarta and 13:00 in Jayapura are both 04:00 UTC.
+        assert rows[0].not_before == rows[2].not_before == NOW + timedelta(hours=1)
+    async with sessions.begin() as s:
+        assert [c.chat_pk for c in await ledger.claim(s, NOW + timedelta(days=1), 10)] == [2]
 
 
 def test_quiet_hours_wrap_past_midnight() -> None:
-    tz = outbox.DEFAULT_TZ
+    tz = pushes.DEFAULT_TZ
     late = NOW.replace(hour=16)  # 23:00 WIB
-    assert outbox.in_quiet_hours(late, 22 * 60, 6 * 60, tz)
-    assert not outbox.in_quiet_hours(NOW, 22 * 60, 6 * 60, tz)
-    assert not outbox.in_quiet_hours(NOW, None, None, tz)
+    assert quiet.in_quiet_hours(late, 22 * 60, 6 * 60, tz)
+    assert not quiet.in_quiet_hours(NOW, 22 * 60, 6 * 60, tz)
+    assert not quiet.in_quiet_hours(NOW, None, None, tz)
+    # 06:00 WIB the next morning is 23:00 UTC the same day.
+    assert quiet.quiet_ends_at(late, 6 * 60, tz) == NOW.replace(hour=23)
 
 
 async def test_concurrent_enqueuers_and_claimers_never_double_a_row(
@@ -83,7 +92,7 @@ async def test_concurrent_enqueuers_and_claimers_never_double_a_row(
 
     async def enqueue() -> int:
         async with sessions.begin() as s:
-            return await outbox.enqueue_pushes(s, stories, NOW)
+            return await pushes.enqueue_pushes(s, stories, NOW)
 
     added = await asyncio.gather(enqueue(), enqueue())
     assert sum(added) == 900
@@ -105,7 +114,7 @@ async def test_concurrent_enqueuers_and_claimers_never_double_a_row(
     assert await delivery_count(sessions, status="sending") == 900
 
 
-async def test_claim_respects_not_before_and_recover_returns_sending_rows(
+async def test_claim_respects_not_before_and_recover_returns_only_lapsed_claims(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions.begin() as s:
@@ -113,18 +122,22 @@ async def test_claim_respects_not_before_and_recover_returns_sending_rows(
         story = await add_story(s, "Gempa", ["nasional"])
         later = ledger.owed_row(2, "push", NOW + timedelta(hours=9), story_id=story)
         await ledger.enqueue(s, [ledger.owed_row(1, "push", NOW, story_id=story), later])
+    lease = timedelta(minutes=2)
     async with sessions.begin() as s:
-        claimed = await ledger.claim(s, NOW, 10)
+        claimed = await ledger.claim(s, NOW, 10, worker="a")
         assert [(c.chat_pk, c.attempts) for c in claimed] == [(1, 1)]
     async with sessions.begin() as s:
         assert await ledger.claim(s, NOW, 10) == []
-        assert await ledger.recover(s) == 1
+        assert await ledger.recover(s, NOW + timedelta(minutes=1), lease) == 0  # a's is live
+        assert await ledger.recover(s, NOW + timedelta(minutes=3), lease) == 1  # a is gone
     async with sessions.begin() as s:
-        claimed = await ledger.claim(s, NOW, 10)
+        claimed = await ledger.claim(s, NOW, 10, worker="b")
         assert [(c.chat_pk, c.attempts) for c in claimed] == [(1, 2)]
+        await ledger.mark_failed(s, claimed[0].id, "late", worker="a")  # not a's any more
         await ledger.mark_sent(s, claimed[0].id, 555, NOW)
+        await ledger.mark_sent(s, claimed[0].id, 777, NOW)  # the first message id stays
     async with sessions.begin() as s:
-        assert await ledger.recover(s) == 0
+        assert await ledger.recover(s, NOW + timedelta(hours=1), lease) == 0
         assert await ledger.counts(s) == {"sent": 1, "pending": 1}
         sent = (await s.scalars(select(Delivery).where(Delivery.status == "sent"))).one()
         assert (sent.telegram_message_id, sent.sent_at) == (555, NOW)
@@ -189,3 +202,23 @@ async def test_finished_broadcast_is_marked_done(
             await ledger.mark_sent(s, c.id, 1, NOW)
         assert await outbox.finish_if_done(s, b.id, NOW)
         assert (await s.get_one(Broadcast, b.id)).status == "done"
+
+
+async def test_pushes_and_digests_are_claimed_before_broadcast_rows(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 60)
+        b = await outbox.create_broadcast(s, 1, NOW, text="Siaran")
+        await outbox.start_broadcast(s, b.id)
+        assert await outbox.enqueue_broadcast_page(s, b.id, NOW - timedelta(minutes=5)) == 60
+        story = await add_story(s, "Gempa", ["nasional"])
+        await subscribe(s, 60, "topic", "nasional")
+        assert await pushes.enqueue_pushes(s, [story], NOW) == 1
+        assert await outbox.enqueue_digest(s, 59, "2026-11-25T10:00", [story], "2026-11-25", NOW)
+    async with sessions.begin() as s:
+        # Older broadcast rows, lower ids: still the push and the digest go first.
+        first = await ledger.claim(s, NOW, 3)
+        assert [c.kind for c in first] == ["push", "digest", "broadcast"]
+        rest = await ledger.claim(s, NOW, 100)
+        assert {c.kind for c in rest} == {"broadcast"} and len(rest) == 59

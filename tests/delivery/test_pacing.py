@@ -59,3 +59,42 @@ def test_rate_is_capped_unless_paid() -> None:
     assert effective_rate(1000, paid=False) == 30
     assert effective_rate(1000, paid=True) == 1000
     assert effective_rate(20, paid=False) == 20
+
+
+async def test_chats_whose_gap_passed_are_forgotten() -> None:
+    clock = FakeClock()
+    pacer = Pacer(1000, clock=clock, sleep=clock.sleep)
+    for chat in range(20_000):  # a broadcast: every chat once
+        await pacer.slot(paid=True)
+        pacer.note_sent(chat, "private")
+    # Only the chats sent to in the last ~1 s (about 1000) need remembering, not 20,000.
+    assert len(pacer._chat_ready) <= 2 * 2048
+    assert pacer.ready_at(19_999) > clock.now
+
+
+async def test_unpaid_messages_keep_to_the_free_rate_when_paid_broadcast_is_on() -> None:
+    clock = FakeClock()
+    pacer = Pacer(1000, clock=clock, sleep=clock.sleep)
+    start = clock.now
+    for _ in range(90):
+        await pacer.slot()  # a push: no allow_paid_broadcast
+    assert clock.now - start >= 2.0  # 90 at 30/s, not at 1000/s
+    start = clock.now
+    for _ in range(900):
+        await pacer.slot(paid=True)
+    assert clock.now - start < 1.5
+
+
+async def test_a_short_stall_is_caught_up_within_the_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(30, clock=clock, sleep=clock.sleep)
+    times = []
+    for n in range(300):
+        await pacer.slot()
+        times.append(clock.now)
+        if n % 20 == 10:
+            clock.now += 0.05  # the sender read the database between two sends
+    span = times[-1] - times[0]
+    assert 299 / span > 29  # the stalls cost (almost) nothing
+    for i in range(len(times) - 30):
+        assert times[i + 30] - times[i] >= 1.0  # still never 31 in a second

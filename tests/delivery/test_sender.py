@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox
-from storage.models import Chat, Delivery
+from bot.delivery.service import utcnow
+from storage.models import Broadcast, Chat, Delivery
 from tests.bot import fakeapi
 from tests.delivery.factory import NOW, add_chats, add_story, subscribe
 from tests.delivery.harness import Rig, delivery_rig
@@ -92,7 +93,8 @@ async def test_errors_are_mapped_deferred_skipped_migrated_retried(
         chats = {c.id: c for c in (await s.scalars(select(Chat))).all()}
     assert not chats[2].active and not chats[6].active and chats[1].active
     assert (chats[4].chat_id, chats[4].type) == (-1001234, "supergroup")
-    assert stats["sent"] == 3 and stats["blocked"] == 2 and stats["deferred"] == 1
+    assert stats["sent"] == 3 and stats["blocked"] == 1 and stats["chat_not_found"] == 1
+    assert stats["deferred"] == 1
     assert stats["migrated"] == 1 and stats["retried"] == 1
 
 
@@ -119,10 +121,13 @@ async def test_new_story_is_pushed_once_to_followers(
         await add_chats(s, 3, start=300)
         await subscribe(s, 1, "topic", "ekonomi")
         await subscribe(s, 2, "keyword", "rupiah")
-        story = await add_story(s, "Rupiah & IHSG <menguat>", ["ekonomi"], "Rupiah naik.")
+        await add_story(
+            s, "Rupiah & IHSG <menguat>", ["ekonomi"], "Rupiah naik.", published_at=utcnow()
+        )
     async with delivery_rig(sessions) as rig:
-        assert await rig.service.on_new_stories([story]) == 2
-        assert await rig.service.on_new_stories([story]) == 0
+        # Stored with its pushes owed: the service owes them on its own, once.
+        await rig.settle_pushes()
+        assert await rig.service.push_owed() == 0
         await rig.settle()
         sent = rig.api.sent()
         assert sorted(c.chat_id for c in sent) == [300, 301]  # type: ignore[type-var]
@@ -139,7 +144,36 @@ async def test_rows_left_sending_by_a_crash_are_sent_on_start(
         b = await outbox.create_broadcast(s, 1, NOW, text="x")
         await outbox.start_broadcast(s, b.id)
         await outbox.enqueue_broadcast_page(s, b.id, NOW)
-        await ledger.claim(s, NOW, 10)  # a process claimed them, then died
+        await ledger.claim(s, NOW, 10)  # a process claimed them, then died (long ago)
     async with delivery_rig(sessions) as rig:
         await rig.settle()
         assert sorted(c.chat_id for c in rig.api.sent()) == [70, 71]  # type: ignore[type-var]
+
+
+async def test_only_broadcasts_are_paid_and_progress_edits_are_paced(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        await add_chats(s, 3, start=60)
+        await subscribe(s, 1, "topic", "ekonomi")
+        await add_story(s, "Rupiah menguat", ["ekonomi"], published_at=utcnow())
+    async with delivery_rig(sessions, paid=True) as rig:
+        await rig.settle_pushes()
+        await rig.settle()
+        (push,) = rig.api.sent()
+        assert "allow_paid_broadcast" not in push.params  # pushes cost no Stars
+        b = await start_broadcast(rig, text="Pengumuman")
+        async with sessions.begin() as s:
+            await s.execute(
+                update(Broadcast)
+                .where(Broadcast.id == b)
+                .values(progress_chat_id=999, progress_message_id=5)
+            )
+        await rig.settle()
+        assert await rig.broadcast_status("done") == "done"
+        broadcast = [c for c in rig.api.sent() if c.text == "Pengumuman"]
+        assert len(broadcast) == 3
+        assert all(c.params["allow_paid_broadcast"] is True for c in broadcast)
+        await rig.api.wait_until(lambda: bool(rig.api.of("editMessageText", 999)), "the report")
+        # The edit took a send slot and counts against the admin chat's own limit.
+        assert rig.service.sender.pacer.ready_at(999) > 0

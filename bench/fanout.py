@@ -1,0 +1,325 @@
+"""A broadcast to N chats against a loopback Bot API that enforces Telegram's limits.
+
+Three processes: the farm (bench.telegram_farm: 30 messages in any second overall, 1 a second
+per private chat, 20 a minute per group, 429 with retry_after past them), the delivery process
+(the real DeliveryService with PTB's HTTP client, started by this module with --deliver), and
+this one, which seeds the database, starts the broadcast and reads the farm's /_stats.
+Peak memory is the delivery process's ru_maxrss; the 100,000-chat run stops after
+--memory-seconds (a full send takes about 56 min at 30/s), which the output says.
+Run: python -m bench.fanout [--chats 3000] [--paid] [--memory 1000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.delivery import outbox
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import Chat
+
+TOKEN = "7000001:AAE_fake-token-for-bench-only-xyz0123"
+FREE_RATE, PAID_RATE = 30.0, 1000.0
+SEED_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one delivery process did and what the farm saw."""
+
+    chats: int
+    finished: bool
+    elapsed: float
+    peak_rss_mb: float
+    start_rss_mb: float
+    farm: dict[str, Any]
+    sender: dict[str, int]
+    cpu: float  # CPU seconds of the delivery process while delivering
+
+    @property
+    def cpu_ms_per_message(self) -> float:
+        return self.cpu * 1000 / self.received if self.received else 0.0
+
+    @property
+    def received(self) -> int:
+        return int(self.farm["received"])
+
+    @property
+    def rate(self) -> float:
+        """Messages a second the farm accepted, first to last."""
+        first, last = self.farm["first"], self.farm["last"]
+        if first is None or last is None or last <= first:
+            return 0.0
+        return (self.received - 1) / (float(last) - float(first))
+
+    @property
+    def lost(self) -> int:
+        return self.chats - len(self.farm["per_chat"]) if self.finished else -1
+
+    @property
+    def duplicates(self) -> int:
+        return sum(int(n) - 1 for n in self.farm["per_chat"].values())
+
+
+# -- the delivery process -------------------------------------------------------------------
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux /proc)."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match[1]) / 1024 if match else 0.0
+
+
+async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds: float) -> None:
+    """Run the delivery service until the broadcast is done (or `seconds`); print JSON."""
+    from bench.delivery_worker import all_done, make_bot
+    from bot.config import Settings
+    from bot.delivery.service import build_service
+
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=SecretStr(TOKEN),
+        telegram_api_url=api,
+        database_url=database_url,
+        send_rate=rate,
+        paid_broadcast=paid,
+    )
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    bot = make_bot(settings, TOKEN)
+    await bot.initialize()
+    service = build_service(bot, sessions, settings, bot_username=lambda: None)
+    start_rss = rss_mb()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
+    started = time.monotonic()
+    await service.start()
+    finished = False
+    try:
+        while time.monotonic() - started < seconds:
+            if await all_done(sessions):
+                finished = True
+                break
+            service.kick()
+            await asyncio.sleep(0.2)
+    finally:
+        elapsed = time.monotonic() - started
+        await service.stop()
+        await bot.shutdown()
+        await engine.dispose()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "finished": finished, "elapsed": elapsed, "peak_rss_mb": usage.ru_maxrss / 1024,
+        "start_rss_mb": start_rss, "sender": dict(service.sender.stats),
+        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_before,
+    }))  # fmt: skip
+
+
+# -- the orchestrator -----------------------------------------------------------------------
+
+
+@contextmanager
+def farm_process(paid_rate: int) -> Iterator[str]:
+    """The limit-enforcing farm in its own process; yields its base URL."""
+    command = [sys.executable, "-m", "bench.telegram_farm"]
+    if paid_rate:
+        command += ["--paid-rate", str(paid_rate)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        if not line.startswith("READY "):
+            raise RuntimeError(f"the farm did not start: {line!r}")
+        yield line.split(" ", 1)[1]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def farm_call(url: str, path: str, *, post: bool = False) -> dict[str, Any]:
+    """GET /_stats or POST /_reset on the farm."""
+    request = urllib.request.Request(f"{url}{path}", method="POST" if post else "GET")
+    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (loopback only)
+        body: dict[str, Any] = json.loads(answer.read())
+    return body
+
+
+async def seed(database_url: str, chats: int) -> None:
+    """Migrate, insert `chats` private chats and start a broadcast to all of them."""
+    engine = create_engine(database_url)
+    now = datetime.now(UTC)
+    try:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        for start in range(0, chats, SEED_CHUNK):
+            rows = [
+                {"chat_id": 10_000_000 + i, "thread_id": 0, "type": "private", "language": "id",
+                 "active": True, "push_enabled": True, "created_at": now, "updated_at": now}
+                for i in range(start, min(chats, start + SEED_CHUNK))
+            ]  # fmt: skip
+            async with sessions.begin() as session:
+                await session.execute(insert(Chat), rows)
+        async with sessions.begin() as session:
+            broadcast = await outbox.create_broadcast(session, 1, now, text="<b>Siaran</b> uji")
+            await outbox.start_broadcast(session, broadcast.id)
+    finally:
+        await engine.dispose()
+
+
+@contextmanager
+def database(postgres: str | None) -> Iterator[str]:
+    """A fresh SQLite file, or a throw-away PostgreSQL database on `postgres`'s server."""
+    if postgres is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite+aiosqlite:///{Path(tmp) / 'fanout.db'}"
+        return
+    base = make_url(postgres)
+    name = f"fanout_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(postgres, f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(postgres, f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+async def _admin(url: str, sql: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+def one_run(farm: str, chats: int, rate: float, paid: bool, seconds: float, pg: str | None) -> Run:
+    """Seed a database, run the delivery process on it, read what the farm got."""
+    farm_call(farm, "/_reset", post=True)
+    with database(pg) as url:
+        asyncio.run(seed(url, chats))
+        command = [sys.executable, "-m", "bench.fanout", "--deliver", "--database-url", url,
+                   "--api", farm, "--rate", str(rate), "--seconds", str(seconds)]  # fmt: skip
+        if paid:
+            command.append("--paid")
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"the delivery process failed:\n{done.stderr[-3000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    stats = farm_call(farm, "/_stats")
+    return Run(
+        chats, bool(result["finished"]), float(result["elapsed"]), float(result["peak_rss_mb"]),
+        float(result["start_rss_mb"]), stats, result["sender"], float(result["cpu_s"]),
+    )  # fmt: skip
+
+
+def main() -> None:
+    """Run the benchmark, print a table and one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=3000)
+    parser.add_argument("--paid", action="store_true", help="SEND_RATE=1000, paid broadcast")
+    parser.add_argument("--memory", default="1000,100000", help="chat counts for peak RSS")
+    parser.add_argument("--memory-seconds", type=float, default=60.0)
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (default SQLite)")
+    parser.add_argument("--deliver", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, default=FREE_RATE, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=24 * 3600.0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.deliver:
+        asyncio.run(deliver(args.database_url, args.api, args.rate, args.paid, args.seconds))
+        return
+    rate = PAID_RATE if args.paid else FREE_RATE
+    sizes = [int(n) for n in args.memory.split(",") if n.strip()]
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    print(
+        f"broadcast to {args.chats} private chats, SEND_RATE={rate:.0f}"
+        f"{', PAID_BROADCAST=true' if args.paid else ''}, {backend}; farm in its own process "
+        f"enforcing {int(rate)}/s overall, 1/s per private chat, 20/min per group",
+        flush=True,
+    )
+    with farm_process(int(PAID_RATE) if args.paid else 0) as farm:
+        main_run = one_run(farm, args.chats, rate, args.paid, 24 * 3600.0, args.postgres)
+        memory = {}
+        for n in sizes:
+            seconds = args.memory_seconds if n > 10_000 else 24 * 3600.0
+            print(f"memory run: {n} chats{f' (first {seconds:.0f} s)' if n > 10_000 else ''}",
+                  flush=True)  # fmt: skip
+            memory[n] = one_run(farm, n, rate, args.paid, seconds, args.postgres)
+    report(args, rate, main_run, memory)
+
+
+def report(args: argparse.Namespace, rate: float, run: Run, memory: dict[int, Run]) -> None:
+    """Print the table and the JSON line."""
+    pct = run.rate / rate * 100
+    print(f"{'chats':>8}{'sent':>8}{'wall s':>9}{'msg/s':>9}{'of rate':>9}{'worst 1s':>10}"
+          f"{'429s':>6}{'lost':>6}{'dup':>5}{'peak RSS MB':>13}")  # fmt: skip
+    print(f"{run.chats:>8}{run.received:>8}{run.elapsed:>9.1f}{run.rate:>9.1f}{pct:>8.1f}%"
+          f"{run.farm['worst_second']:>10}{run.farm['too_many']:>6}{run.lost:>6}"
+          f"{run.duplicates:>5}{run.peak_rss_mb:>13.1f}")  # fmt: skip
+    print(f"delivery process CPU: {run.cpu_ms_per_message:.2f} ms a message (event loop and "
+          "the database driver's thread; at 30/s mostly waiting)")  # fmt: skip
+    if args.paid:
+        print(f"engine sustained {run.rate:.0f} messages/s with SEND_RATE={rate:.0f} (goal 1000)")
+    else:
+        verdict = "met" if pct >= 95 and run.farm["too_many"] == 0 else "MISSED"
+        print(f"targets (rate ≥ 95 % of SEND_RATE, 0 × 429, 0 lost, 0 duplicates): {verdict}")
+    for n, m in memory.items():
+        scope = "whole broadcast" if m.finished else f"first {m.elapsed:.0f} s, {m.received} sent"
+        print(f"peak RSS of the delivery process, {n} chats ({scope}): {m.peak_rss_mb:.1f} MB "
+              f"(at start {m.start_rss_mb:.1f} MB; 429s {m.farm['too_many']}, "
+              f"duplicates {m.duplicates})")  # fmt: skip
+    out = {
+        "bench": "fanout",
+        "chats": run.chats,
+        "send_rate": rate,
+        "paid": args.paid,
+        "backend": "postgresql" if args.postgres else "sqlite",
+        "sent": run.received,
+        "wall_s": round(run.elapsed, 2),
+        "achieved_rate": round(run.rate, 2),
+        "rate_pct": round(pct, 1),
+        "worst_second": run.farm["worst_second"],
+        "too_many_429": run.farm["too_many"],
+        "lost": run.lost,
+        "duplicates": run.duplicates,
+        "peak_rss_mb": round(run.peak_rss_mb, 1),
+        "cpu_ms_per_message": round(run.cpu_ms_per_message, 3),
+        "memory": {
+            str(n): {
+                "peak_rss_mb": round(m.peak_rss_mb, 1),
+                "finished": m.finished,
+                "seconds": round(m.elapsed, 1),
+                "sent": m.received,
+            }
+            for n, m in memory.items()
+        },  # fmt: skip
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

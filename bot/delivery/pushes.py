@@ -1,0 +1,139 @@
+"""Instant pushes: one per new story per chat that follows its topic or a keyword in it.
+
+A story is created with `pushes_owed` set, in the same transaction; `enqueue_owed_pushes`
+owes its pushes and clears the mark in one transaction, so a crash in between loses nothing and
+running it twice owes nothing twice (the ledger's unique chat+story key).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.quiet import chat_zone, in_quiet_hours, quiet_ends_at
+from storage import ledger
+from storage.dialect import dialect_name
+from storage.models import Chat, Story, StoryTopic, Subscription
+
+PAGE = 1000
+OWED_BATCH = 50
+DEFAULT_TZ = ZoneInfo("Asia/Jakarta")
+
+
+def keyword_matches(keyword: str, text: str) -> bool:
+    """Tell whether a keyword occurs in text as whole words, ignoring case."""
+    words = keyword.strip()
+    if not words:
+        return False
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+async def enqueue_owed_pushes(
+    session: AsyncSession, now: datetime, *, max_age: timedelta, tz: tzinfo = DEFAULT_TZ
+) -> tuple[int, int]:
+    """Owe the pushes of a batch of stories marked owed; (stories handled, rows added).
+
+    A story published longer than `max_age` ago is not news any more (a new source's backlog):
+    its mark is cleared without a push. Call again until it handles no story.
+    """
+    query = (
+        select(Story.id, Story.published_at)
+        .where(Story.pushes_owed.is_(True))
+        .order_by(Story.id)
+        .limit(OWED_BATCH)
+    )
+    if dialect_name(session) == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # several workers share the work
+    owed = (await session.execute(query)).all()
+    if not owed:
+        return 0, 0
+    fresh = [row.id for row in owed if row.published_at >= now - max_age]
+    added = await enqueue_pushes(session, fresh, now, tz=tz)
+    await session.execute(
+        update(Story).where(Story.id.in_([row.id for row in owed])).values(pushes_owed=False)
+    )
+    return len(owed), added
+
+
+async def enqueue_pushes(
+    session: AsyncSession,
+    story_ids: Sequence[int],
+    now: datetime,
+    *,
+    tz: tzinfo = DEFAULT_TZ,
+) -> int:
+    """Owe each matching active chat one push per story; return the rows added (held too)."""
+    if not story_ids:
+        return 0
+    keywords = list(
+        (
+            await session.scalars(
+                select(Subscription.value).where(Subscription.kind == "keyword").distinct()
+            )
+        ).all()
+    )
+    added = 0
+    for story in (await session.scalars(select(Story).where(Story.id.in_(story_ids)))).all():
+        topics = list(
+            (
+                await session.scalars(
+                    select(StoryTopic.topic).where(StoryTopic.story_id == story.id)
+                )
+            ).all()
+        )
+        topics = sorted(set(topics) | set(story.topics))
+        text = f"{story.title}\n{story.summary}"
+        matched = [k for k in keywords if keyword_matches(k, text)]
+        added += await _enqueue_story(session, story.id, topics, matched, now, tz)
+    return added
+
+
+async def _enqueue_story(
+    session: AsyncSession,
+    story_id: int,
+    topics: list[str],
+    keywords: list[str],
+    now: datetime,
+    tz: tzinfo,
+) -> int:
+    wants: list[ColumnElement[bool]] = []
+    if topics:
+        wants.append(and_(Subscription.kind == "topic", Subscription.value.in_(topics)))
+    if keywords:
+        wants.append(and_(Subscription.kind == "keyword", Subscription.value.in_(keywords)))
+    if not wants:
+        return 0
+    follows = exists().where(Subscription.chat_pk == Chat.id, or_(*wants))
+    added, after = 0, 0
+    while True:
+        # Chats come in pages by primary key: memory stays flat however many follow a topic.
+        page = (
+            await session.execute(
+                select(Chat.id, Chat.timezone, Chat.quiet_start, Chat.quiet_end)
+                .where(
+                    Chat.id > after, Chat.active.is_(True), Chat.push_enabled.is_(True), follows
+                )
+                .order_by(Chat.id)
+                .limit(PAGE)
+            )
+        ).all()
+        if not page:
+            return added
+        after = page[-1].id
+        rows = []
+        for c in page:
+            zone = chat_zone(c.timezone, tz)
+            if c.quiet_end is not None and in_quiet_hours(now, c.quiet_start, c.quiet_end, zone):
+                # Held until quiet hours end, then rolled into one message (bot.delivery.quiet).
+                held_until = quiet_ends_at(now, c.quiet_end, zone)
+                rows.append(
+                    ledger.owed_row(c.id, "push", now, story_id=story_id, held_until=held_until)
+                )
+            else:
+                rows.append(ledger.owed_row(c.id, "push", now, story_id=story_id))
+        added += await ledger.enqueue(session, rows)
