@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -200,3 +200,32 @@ async def next_due(session: AsyncSession) -> datetime | None:
 async def update_source(session: AsyncSession, source_id: int, **values: Any) -> None:
     """Write fetch state (or a pause) for one source."""
     await session.execute(update(Source).where(Source.id == source_id).values(**values))
+
+
+async def claim_due_sources(
+    session: AsyncSession, now: datetime, *, lease: timedelta, limit: int
+) -> list[Source]:
+    """Take up to `limit` due sources for this poller, most overdue first; none goes to two.
+
+    The claim moves each source's `next_due_at` to `now + lease`, so another process sees it
+    as not due; the poll then writes the real next time. On PostgreSQL `SKIP LOCKED` lets
+    pollers claim side by side without waiting for each other; SQLite serialises writers.
+    A poller that dies mid-poll loses its claim when the lease runs out.
+    """
+    due = (
+        select(Source.id)
+        .where(Source.enabled.is_(True), Source.next_due_at <= now)
+        .order_by(Source.next_due_at, Source.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    stmt = (
+        update(Source)
+        .where(Source.id.in_(due.scalar_subquery()))
+        .values(next_due_at=now + lease)
+        .returning(Source)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = list((await session.scalars(stmt)).all())
+    claimed.sort(key=lambda s: s.id)
+    return claimed

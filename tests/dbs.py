@@ -54,3 +54,10 @@ async def database_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEn
 def postgres_schema_url(url: str, schema: str) -> str:
     """A URL whose connections use `schema` (for subprocesses started by tests)."""
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A freshly migrated engine on each backend (import this fixture into a conftest)."""
+    async with database_engine(request.param, tmp_path) as eng:
+        yield eng

@@ -1,0 +1,5 @@
+"""Several processes on one database: SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
+
+from tests.dbs import engine
+
+__all__ = ["engine"]
