@@ -8,11 +8,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
+def dialect_name(session: AsyncSession) -> str:
+    """"postgresql" or "sqlite": the backend the session talks to."""
+    bind = session.bind
+    return bind.dialect.name if bind is not None else "sqlite"
+
+
 def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT of the session's dialect, which offers `on_conflict_do_*`."""
-    bind = session.bind
-    name = bind.dialect.name if bind is not None else "sqlite"
-    if name == "postgresql":
+    if dialect_name(session) == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 

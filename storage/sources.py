@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for
+from storage.dialect import dialect_name, insert_for
 from storage.models import CHAT, CONFIG, Source
 
 log = logging.getLogger(__name__)
@@ -208,24 +208,27 @@ async def claim_due_sources(
     """Take up to `limit` due sources for this poller, most overdue first; none goes to two.
 
     The claim moves each source's `next_due_at` to `now + lease`, so another process sees it
-    as not due; the poll then writes the real next time. On PostgreSQL `SKIP LOCKED` lets
-    pollers claim side by side without waiting for each other; SQLite serialises writers.
-    A poller that dies mid-poll loses its claim when the lease runs out.
+    as not due; the poll then writes the real next time. A poller that dies mid-poll loses its
+    claim when the lease runs out.
     """
     due = (
         select(Source.id)
         .where(Source.enabled.is_(True), Source.next_due_at <= now)
         .order_by(Source.next_due_at, Source.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     )
-    stmt = (
-        update(Source)
-        .where(Source.id.in_(due.scalar_subquery()))
-        .values(next_due_at=now + lease)
-        .returning(Source)
-        .execution_options(synchronize_session=False)
-    )
-    claimed = list((await session.scalars(stmt)).all())
-    claimed.sort(key=lambda s: s.id)
-    return claimed
+    claim = update(Source).values(next_due_at=now + lease).returning(Source)
+    if dialect_name(session) == "postgresql":
+        # Lock the rows first (SKIP LOCKED: pollers claim side by side without waiting), then
+        # move them. As one `UPDATE … WHERE id IN (SELECT … LIMIT)` the planner may run the
+        # subquery once per row and hand out more than `limit`.
+        ids = list((await session.scalars(due.with_for_update(skip_locked=True))).all())
+        if not ids:
+            return []
+        stmt = claim.where(Source.id.in_(ids))
+    else:
+        # SQLite: one statement, so that no other process can write between choosing and
+        # moving (its writers take turns; the uncorrelated subquery runs once).
+        stmt = claim.where(Source.id.in_(due.scalar_subquery()))
+    stmt = stmt.execution_options(synchronize_session=False)
+    return sorted((await session.scalars(stmt)).all(), key=lambda s: s.id)
