@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +20,8 @@ from storage import articles, sources
 from storage.models import CHAT, Source
 
 log = logging.getLogger(__name__)
+# How long a claimed source stays out of other pollers' reach while it is polled.
+CLAIM_LEASE = timedelta(minutes=5)
 
 
 def utcnow() -> datetime:
@@ -77,6 +79,7 @@ class Ingestor:
         self._fetcher = fetcher
         self._policy = policy
         self._enricher = enricher
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._clock = clock
         self._on_cycle = on_cycle
@@ -94,13 +97,6 @@ class Ingestor:
         on_start: Callable[[int], None] | None = None,
     ) -> CycleReport:
         """Poll every due source (or all enabled ones), then enrich what is pending."""
-        async with self._sessions() as session:
-            if every_source:
-                todo = await sources.enabled_sources(session)
-            else:
-                todo = await sources.due_sources(session, self._clock())
-        if on_start is not None:
-            on_start(len(todo))
         report = CycleReport()
 
         async def one(source: Source) -> None:
@@ -111,13 +107,39 @@ class Ingestor:
             if on_source is not None:
                 on_source(outcome)
 
-        await asyncio.gather(*(one(s) for s in todo))
+        if every_source:
+            async with self._sessions() as session:
+                todo = await sources.enabled_sources(session)
+            if on_start is not None:
+                on_start(len(todo))
+            await asyncio.gather(*(one(s) for s in todo))
+        else:
+            started = self._clock()
+            lanes = [self._claim_and_poll(started, one) for _ in range(self._concurrency)]
+            await asyncio.gather(*lanes)
         stories = await self._enricher.process_pending()
         report.new_story_ids.extend(stories.created)
         report.updated_story_ids.extend(stories.joined)
         if self._on_cycle is not None:
             self._on_cycle(report)
         return report
+
+    async def _claim_and_poll(
+        self, due_by: datetime, poll_one: Callable[[Source], Awaitable[None]]
+    ) -> None:
+        """One lane of a cycle: claim a source that was due when the cycle began, poll, repeat.
+
+        Claiming one at a time spreads the sources over every process polling the same
+        database, and a source is never polled twice in one cycle, by this process or another.
+        """
+        while True:
+            async with self._sessions.begin() as session:
+                claimed = await sources.claim_due_sources(
+                    session, self._clock(), lease=CLAIM_LEASE, limit=1, due_by=due_by
+                )
+            if not claimed:
+                return
+            await poll_one(claimed[0])
 
     async def _poll_and_store(self, source: Source) -> tuple[SourceReport, list[NewArticle]]:
         now = self._clock()

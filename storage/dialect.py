@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def dialect_name(session: AsyncSession) -> str:
-    """"postgresql" or "sqlite": the backend the session talks to."""
+    """ "postgresql" or "sqlite": the backend the session talks to."""
     bind = session.bind
     return bind.dialect.name if bind is not None else "sqlite"
 

@@ -203,17 +203,22 @@ async def update_source(session: AsyncSession, source_id: int, **values: Any) ->
 
 
 async def claim_due_sources(
-    session: AsyncSession, now: datetime, *, lease: timedelta, limit: int
+    session: AsyncSession,
+    now: datetime,
+    *,
+    lease: timedelta,
+    limit: int,
+    due_by: datetime | None = None,
 ) -> list[Source]:
-    """Take up to `limit` due sources for this poller, most overdue first; none goes to two.
+    """Take up to `limit` sources due by `due_by` (default: now) for this poller, oldest first.
 
     The claim moves each source's `next_due_at` to `now + lease`, so another process sees it
-    as not due; the poll then writes the real next time. A poller that dies mid-poll loses its
-    claim when the lease runs out.
+    as not due and none goes to two pollers; the poll then writes the real next time. A poller
+    that dies mid-poll loses its claim when the lease runs out.
     """
     due = (
         select(Source.id)
-        .where(Source.enabled.is_(True), Source.next_due_at <= now)
+        .where(Source.enabled.is_(True), Source.next_due_at <= (due_by or now))
         .order_by(Source.next_due_at, Source.id)
         .limit(limit)
     )
