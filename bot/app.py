@@ -56,8 +56,12 @@ def build_application(
     resources: Resources | None,
     *,
     request: BaseRequest | None = None,
+    updates: bool = True,
 ) -> BotApp:
-    """Build the Application with every handler; `resources` may be set later (runner)."""
+    """Build the Application with every handler; `resources` may be set later (runner).
+
+    Without `updates` (a worker process) there is no Updater: such a process only sends.
+    """
     if settings_.bot_token is None:
         raise ValueError("BOT_TOKEN is not set: get one from @BotFather and put it in .env")
     api = settings_.telegram_api_url
@@ -72,6 +76,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if not updates:
+        builder = builder.updater(None)
     # The builder's JobQueue is typed with the default context; ours hands out BotContext.
     application = cast(BotApp, builder.build())
     application.bot_data.settings = settings_

@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the bot, the scheduler and delivery in one process")
     run.set_defaults(handler="run")
+    web = sub.add_parser("web", help="receive Telegram's webhook (scale out: many of these)")
+    web.set_defaults(handler="web")
+    worker = sub.add_parser(
+        "worker", help="ingest and deliver without taking updates (scale out: many of these)"
+    )
+    worker.set_defaults(handler="worker")
 
     ingest = sub.add_parser("ingest", help="poll the sources and store new articles")
     ingest.add_argument("--once", action="store_true", help="poll every source once, then exit")
@@ -129,10 +135,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if handler == "import_opml":
             return await maintenance.import_opml(settings, args.file)
         return await maintenance.export_opml(settings, args.file)
-    if handler == "run":
+    if handler in ("run", "web", "worker"):
         from bot.runner import run_bot
 
-        return await run_bot(settings)
+        return await run_bot(settings, args.command)
     raise AssertionError(handler)
 
 

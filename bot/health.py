@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -115,19 +115,28 @@ async def start_ops_server(
     *,
     host: str,
     port: int,
-    delivery: Any = None,
+    delivery: Callable[[], Any] | None = None,
     send_rate: float | None = None,
 ) -> OpsServer:
-    """Watch the sender (when this process has one) and serve; `await server.stop()` after."""
+    """Serve; `delivery()` is this process's running delivery service, or None when it has none.
+
+    A worker that is not the lead (or has just lost the role) has no sender: its outcome
+    counters read as empty and `sender_running` as false. `await server.stop()` after.
+    """
     running: Callable[[], bool] | None = None
     if delivery is not None:
-        sender = delivery.sender
-        metrics.sender.watch(lambda: sender.stats, send_rate or 0.0)
-        running = partial(_alive, delivery)
+        current = delivery
+        metrics.sender.watch(lambda: _stats(current()), send_rate or 0.0)
+        running = partial(_alive, current)
     server = OpsServer(metrics, sessions, host=host, port=port, sender_running=running)
     await server.start()
     return server
 
 
-def _alive(delivery: Any) -> bool:
-    return bool(delivery.running)
+def _stats(service: Any) -> Mapping[str, int]:
+    return {} if service is None else service.sender.stats
+
+
+def _alive(delivery: Callable[[], Any]) -> bool:
+    service = delivery()
+    return service is not None and bool(service.running)

@@ -1,4 +1,12 @@
-"""`newsbot run`: the bot, the JobQueue (ingest, Berita Pilihan) and delivery in one process.
+"""`newsbot run`, `web` and `worker`: the bot's processes, built from the same parts.
+
+- `run`: everything in one process: updates (long polling, or a webhook when WEBHOOK_URL is
+  set), the JobQueue (ingest, Berita Pilihan, retention) and delivery.
+- `web`: only the webhook receiver; any number of them can share one database.
+- `worker`: ingest, and delivery with the digest scheduler; any number of them can share one
+  database. Every worker polls (each due source is claimed by one of them); delivery and the
+  digest scheduler run in exactly one at a time, the holder of the "lead" role
+  (`bot.leader`), and another worker takes over within seconds when the holder dies.
 
 The lifecycle is spelled out (rather than `run_polling`) so it runs inside the CLI's event loop
 and closes in reverse order on SIGINT/SIGTERM: stop taking updates, let running handlers and
@@ -8,11 +16,12 @@ jobs finish, stop delivery, shut the Application down, close the database and HT
 from __future__ import annotations
 
 import asyncio
-import importlib.util
+import contextlib
 import logging
 import signal
 import sys
 from contextlib import AsyncExitStack
+from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.app import build_application, menu_commands
@@ -20,6 +29,7 @@ from bot.config import Settings
 from bot.context import BotApp
 from bot.health import start_ops_server
 from bot.jobs import schedule_jobs
+from bot.leader import Role
 from bot.metrics import Metrics
 from bot.resources import open_resources
 from bot.retention import schedule_retention
@@ -27,6 +37,8 @@ from bot.retention import schedule_retention
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "channel_post"]
+Mode = Literal["run", "web", "worker"]
+LEAD_ROLE = "lead"  # delivery (sender, broadcasts) and the digest scheduler
 
 
 async def set_menu(application: BotApp) -> None:
@@ -36,12 +48,19 @@ async def set_menu(application: BotApp) -> None:
     await application.bot.set_my_commands(menu_commands(catalogue, "en"), language_code="en")
 
 
-async def run_bot(settings: Settings) -> int:
-    """Run until SIGINT or SIGTERM; return the exit code."""
+async def run_bot(settings: Settings, mode: Mode = "run") -> int:
+    """Run one of the bot's processes until SIGINT or SIGTERM; return the exit code."""
     if settings.bot_token is None:
         print(
             "newsbot: BOT_TOKEN is not set. Create a bot with @BotFather and put its token in "
             ".env (BOT_TOKEN=123456:ABC…).",
+            file=sys.stderr,
+        )
+        return 2
+    if mode == "web" and not settings.webhook_url:
+        print(
+            "newsbot: `newsbot web` receives Telegram's webhook: set WEBHOOK_URL (the public "
+            "https address) and WEBHOOK_SECRET, or use `newsbot run` for long polling.",
             file=sys.stderr,
         )
         return 2
@@ -53,19 +72,25 @@ async def run_bot(settings: Settings) -> int:
         async with AsyncExitStack() as stack:
             metrics = Metrics()  # this process's own registry, served on METRICS_PORT
             resources = await stack.enter_async_context(
-                open_resources(settings, on_cycle=metrics.observe_cycle)
+                # The sources file is applied by the processes that poll, not by web ones.
+                open_resources(
+                    settings, on_cycle=metrics.observe_cycle, sync_sources=mode != "web"
+                )
             )
-            application = build_application(settings, resources)
+            application = build_application(settings, resources, updates=mode != "worker")
             await stack.enter_async_context(application)  # initialize … shutdown
-            await set_menu(application)
-            await _start_delivery(stack, application, settings)
-            schedule_jobs(application)
-            schedule_retention(application, settings, metrics)
+            if mode != "worker":
+                await set_menu(application)
+            if mode != "web":
+                await _start_lead_role(stack, application, settings)
+                schedule_jobs(application)
+                schedule_retention(application, settings, metrics)
             await application.start()
             stack.push_async_callback(application.stop)
-            await _start_updates(stack, application, settings)
-            await _start_ops(stack, application, settings, metrics)
-            log.info("newsbot is running as @%s", application.bot.username)
+            if mode != "worker":
+                await _start_updates(stack, application, settings)
+            await _start_ops(stack, application, settings, metrics, mode)
+            log.info("newsbot is running as @%s (%s)", application.bot.username, mode)
             await stop.wait()
             log.info("stopping")
     finally:
@@ -75,21 +100,39 @@ async def run_bot(settings: Settings) -> int:
     return 0
 
 
-async def _start_delivery(stack: AsyncExitStack, application: BotApp, settings: Settings) -> None:
-    if importlib.util.find_spec("bot.delivery.service") is None:
-        log.warning("bot.delivery.service is missing: no pushes or digests will be sent")
-        return
+async def _start_lead_role(stack: AsyncExitStack, application: BotApp, settings: Settings) -> None:
+    """Run delivery and the digest scheduler whenever this process holds the lead role."""
     from bot.delivery.service import start_delivery
 
     resources = application.bot_data.resources
     assert resources is not None
-    service = await start_delivery(application, resources, settings)
-    application.bot_data.delivery = service
-    stack.push_async_callback(service.stop)
+
+    async def lead() -> None:
+        service = await start_delivery(application, resources, settings)
+        application.bot_data.delivery = service  # jobs see it: this process is the lead
+        try:
+            await asyncio.Event().wait()  # until the role is lost or the process stops
+        finally:
+            application.bot_data.delivery = None
+            await service.stop()
+
+    role = Role(resources.engine, LEAD_ROLE, lead)
+    task = asyncio.create_task(role.run(), name="lead-role")
+
+    async def stop_role() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    stack.push_async_callback(stop_role)
+    # One process alone takes the role at once; wait briefly so that pushes owed at start-up
+    # go out without a first idle tick (another holder just means this one waits its turn).
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(role.holding.wait(), timeout=1.0)
 
 
 async def _start_ops(
-    stack: AsyncExitStack, application: BotApp, settings: Settings, metrics: Metrics
+    stack: AsyncExitStack, application: BotApp, settings: Settings, metrics: Metrics, mode: Mode
 ) -> None:
     if not settings.metrics_port:
         return
@@ -103,7 +146,7 @@ async def _start_ops(
             resources.sessions,
             host=settings.metrics_listen,
             port=settings.metrics_port,
-            delivery=application.bot_data.delivery,
+            delivery=None if mode == "web" else lambda: application.bot_data.delivery,
             send_rate=effective_rate(settings.send_rate, settings.paid_broadcast),
         )
     except OSError as exc:  # the bot itself still works: say why and go on without it

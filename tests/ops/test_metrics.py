@@ -146,7 +146,7 @@ async def test_delivery_outcomes_429s_and_the_queue_depth_are_exported(
             sessions,
             host="127.0.0.1",
             port=0,
-            delivery=rig.service,
+            delivery=lambda: rig.service,
             send_rate=effective_rate(1000, True),
         )
         try:
