@@ -7,12 +7,13 @@ crash leaves the rest pending and the next cycle picks them up: nothing is half-
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clustering import assign_story
@@ -22,9 +23,12 @@ from bot.news.fetch import Fetcher
 from bot.news.pages import PageText, read_page
 from bot.news.summarize import summarize
 from bot.news.topics import classify, section_of
-from storage.models import CHAT, Article, Source
+from storage import articles, locks
+from storage.models import CHAT, Article
 
 log = logging.getLogger(__name__)
+# How long a claimed batch stays with its worker; the pages of a batch are read well within it.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ class EnrichPolicy:
 
     fetch_pages: bool = True
     summary_chars: int = 400
-    batch: int = 200
+    batch: int = 64  # claimed together: 64 pages at 8 at a time end well within the lease
     concurrency: int = 8
 
 
@@ -63,21 +67,36 @@ class Enricher:
         self._lock = asyncio.Lock()  # story assignment is sequential: two twins must meet
 
     async def process_pending(self) -> StoryChanges:
-        """Finish every pending article, a batch at a time."""
+        """Finish every pending article, a batch at a time.
+
+        Batches are claimed, so several worker processes share the pending articles and none
+        is read twice. An article whose processing raises is logged and retried once its claim
+        runs out; a database failure is handed back at once and fails the cycle.
+        """
         changes = StoryChanges()
         while True:
-            async with self._sessions() as session:
-                query = (
-                    select(Article, Source.topic, Source.origin)
-                    .join(Source, Source.id == Article.source_id)
-                    .where(Article.story_id.is_(None))
-                    .order_by(Article.id)
-                    .limit(self._policy.batch)
+            async with self._sessions.begin() as session:
+                pending = await articles.claim_pending(
+                    session, self._clock(), lease=CLAIM_LEASE, limit=self._policy.batch
                 )
-                pending = [(row[0], row[1], row[2]) for row in await session.execute(query)]
             if not pending:
                 return changes
-            await asyncio.gather(*(self._one(a, t, o, changes) for a, t, o in pending))
+            await asyncio.gather(*(self._guarded(a, t, o, changes) for a, t, o in pending))
+
+    async def _guarded(
+        self, article: Article, source_topic: str | None, origin: str, changes: StoryChanges
+    ) -> None:
+        try:
+            await self._one(article, source_topic, origin, changes)
+        except SQLAlchemyError:
+            # The database itself failed: hand the article back for the next cycle and let this
+            # cycle fail, so that it is reported and retried with backoff.
+            with contextlib.suppress(SQLAlchemyError):
+                async with self._sessions.begin() as session:
+                    await articles.release_claims(session, [article.id])
+            raise
+        except Exception:  # one article's bug must not cost the batch its stories
+            log.exception("enriching article %d (%s) failed", article.id, article.url)
 
     async def _one(
         self, article: Article, source_topic: str | None, origin: str, changes: StoryChanges
@@ -120,6 +139,7 @@ class Enricher:
             "extract_error": page.error,
         }
         async with self._lock, self._sessions.begin() as session:
+            await locks.serialise(session, "stories")  # other workers take turns too
             result = await assign_story(
                 session,
                 article_id=article.id,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import chunks, insert_for
-from storage.models import Article
+from storage.dialect import chunks, dialect_name, insert_for
+from storage.models import Article, Source
 
 # 500 rows × ~17 columns stays far below SQLite's 32,766 bound parameters per statement.
 _ROWS_PER_STATEMENT = 500
@@ -70,3 +71,53 @@ async def delete_article(session: AsyncSession, article_id: int) -> None:
 async def count_articles(session: AsyncSession) -> int:
     """How many articles are stored."""
     return int((await session.execute(select(func.count(Article.id)))).scalar_one())
+
+
+async def claim_pending(
+    session: AsyncSession, now: datetime, *, lease: timedelta, limit: int
+) -> list[tuple[Article, str | None, str]]:
+    """Take up to `limit` pending articles (no story yet, not taken by another worker).
+
+    Returns each with its source's topic and origin. The claim lasts `lease`: an article whose
+    worker died is taken again after it, and one that failed is retried then.
+    """
+    free = or_(Article.enrich_claimed_until.is_(None), Article.enrich_claimed_until <= now)
+    pending = (
+        select(Article.id)
+        .where(Article.story_id.is_(None), free)
+        .order_by(Article.id)
+        .limit(limit)
+    )
+    if dialect_name(session) == "postgresql":
+        # As in sources.claim_due_sources: lock first, then move, never `IN (… LIMIT)`.
+        ids = list((await session.scalars(pending.with_for_update(skip_locked=True))).all())
+        if not ids:
+            return []
+        chosen = Article.id.in_(ids)
+    else:
+        chosen = Article.id.in_(pending.scalar_subquery())
+    claimed = (
+        await session.scalars(
+            update(Article)
+            .where(chosen)
+            .values(enrich_claimed_until=now + lease)
+            .returning(Article.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    if not claimed:
+        return []
+    rows = await session.execute(
+        select(Article, Source.topic, Source.origin)
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.id.in_(claimed))
+        .order_by(Article.id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+async def release_claims(session: AsyncSession, ids: Sequence[int]) -> None:
+    """Hand claimed pending articles back at once, for the next worker or cycle."""
+    await session.execute(
+        update(Article).where(Article.id.in_(list(ids))).values(enrich_claimed_until=None)
+    )

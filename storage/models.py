@@ -168,6 +168,8 @@ class Article(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     extract_error: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # While pending: until when one worker has taken it to read its page (None: nobody).
+    enrich_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),)
 

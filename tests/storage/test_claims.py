@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage import sources
+from storage import articles, sources
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
@@ -62,3 +62,44 @@ async def test_an_open_claim_does_not_block_another_poller(
             second = await sources.claim_due_sources(second_tx, NOW, lease=LEASE, limit=5)
     assert len(first) == 5 and len(second) == 3
     assert {x.id for x in first}.isdisjoint({x.id for x in second})
+
+
+async def test_pending_articles_are_claimed_once_until_the_lease_ends(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_sources(sessions, 1)
+    async with sessions.begin() as s:
+        source = await sources.source_by_name(s, "S0")
+        assert source is not None
+        rows = [
+            {
+                "url": f"https://s0.test/berita/{n}",
+                "link": f"https://s0.test/berita/{n}",
+                "source_id": source.id,
+                "guid": f"g{n}",
+                "title": f"Judul {n}",
+                "feed_summary": "",
+                "categories": [],
+                "first_seen_at": NOW,
+            }
+            for n in range(5)
+        ]
+        await articles.insert_new_articles(s, rows)
+    async with sessions.begin() as s:
+        first = await articles.claim_pending(s, NOW, lease=LEASE, limit=3)
+    async with sessions.begin() as s:
+        second = await articles.claim_pending(s, NOW, lease=LEASE, limit=3)
+    async with sessions.begin() as s:
+        third = await articles.claim_pending(s, NOW, lease=LEASE, limit=3)
+    assert [len(first), len(second), third] == [3, 2, []]
+    assert {a.id for a, _, _ in first}.isdisjoint({a.id for a, _, _ in second})
+    assert all(origin == "config" for _, _, origin in first + second)
+
+    async with sessions.begin() as s:
+        await articles.release_claims(s, [first[0][0].id])
+    async with sessions.begin() as s:
+        released = await articles.claim_pending(s, NOW, lease=LEASE, limit=10)
+    assert [a.id for a, _, _ in released] == [first[0][0].id]
+    async with sessions.begin() as s:
+        expired = await articles.claim_pending(s, NOW + LEASE, lease=LEASE, limit=10)
+    assert len(expired) == 5  # every claim ran out: their workers are presumed dead

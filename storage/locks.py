@@ -1,0 +1,24 @@
+"""Transaction-scoped locks that serialise one kind of write across processes."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import dialect_name
+
+_XACT_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended("
+    "'newsbot:' || current_schema() || ':' || :name, 0))"
+)
+
+
+async def serialise(session: AsyncSession, name: str) -> None:
+    """Wait until no other transaction holds `name`; hold it until this one ends.
+
+    On PostgreSQL this is an advisory transaction lock, so two workers assigning articles to
+    stories take turns and twins always meet. SQLite allows one writer at a time already, and
+    the bot runs on it as one process.
+    """
+    if dialect_name(session) == "postgresql":
+        await session.execute(text(_XACT_LOCK), {"name": name})
