@@ -7,7 +7,9 @@ are templated and share many words, so the farm suits polling and latency, not d
 
 from __future__ import annotations
 
+import asyncio
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -62,6 +64,7 @@ class FarmStats:
     feeds_not_modified: int = 0
     articles: int = 0
     not_found: int = 0
+    per_feed: Counter[int] = field(default_factory=Counter)  # feed requests, by feed
 
 
 @dataclass
@@ -71,6 +74,7 @@ class FeedFarm:
     n_feeds: int
     items_per_feed: int = 20
     max_age: int = 60  # sent as Cache-Control: max-age
+    delay: float = 0.0  # seconds each feed request takes, like a far-away publisher
     stats: FarmStats = field(default_factory=FarmStats)
     _feeds: list[_Feed] = field(default_factory=list, init=False)
     _runner: web.AppRunner | None = field(default=None, init=False)
@@ -137,6 +141,9 @@ class FeedFarm:
         if i >= self.n_feeds:
             self.stats.not_found += 1
             raise web.HTTPNotFound()
+        self.stats.per_feed[i] += 1
+        if self.delay:
+            await asyncio.sleep(self.delay)
         headers = {
             "ETag": self.etag(i),
             "Last-Modified": format_datetime(self.last_modified(i), usegmt=True),

@@ -16,7 +16,7 @@ from bot.news.canonical import canonical_url
 from bot.news.fetch import Fetcher
 from bot.news.items import FeedEntry
 from bot.polling import PollOutcome, PollPolicy, failure, poll
-from storage import articles, sources
+from storage import articles, locks, sources
 from storage.models import CHAT, Source
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class Ingestor:
     async def sync_sources(self, specs: Sequence[dict[str, Any]]) -> list[str]:
         """Bring the configured sources into the store; return the names added."""
         async with self._sessions.begin() as session:
+            await locks.serialise(session, "sources")  # workers starting together take turns
             return await sources.sync_sources(session, specs, self._clock())
 
     async def run_once(
@@ -117,6 +118,12 @@ class Ingestor:
             started = self._clock()
             lanes = [self._claim_and_poll(started, one) for _ in range(self._concurrency)]
             await asyncio.gather(*lanes)
+        if report.sources:
+            log.info(
+                "ingest: %d sources polled, %d new articles",
+                len(report.sources),
+                len(report.articles),
+            )
         stories = await self._enricher.process_pending()
         report.new_story_ids.extend(stories.created)
         report.updated_story_ids.extend(stories.joined)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.db import create_engine
@@ -51,9 +52,26 @@ async def database_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEn
         await admin.dispose()
 
 
-def postgres_schema_url(url: str, schema: str) -> str:
-    """A URL whose connections use `schema` (for subprocesses started by tests)."""
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+@asynccontextmanager
+async def database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database a subprocess can open: a SQLite file, or a throw-away PostgreSQL one.
+
+    A whole PostgreSQL database rather than a schema: asyncpg takes no search_path in a URL.
+    """
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'process.db'}"
+        return
+    base = make_url(postgres_url())
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
