@@ -28,7 +28,10 @@ class BotState:
     resources: Resources | None = None
     catalogue: Catalogue = field(default_factory=default_catalogue)
     clock: Callable[[], datetime] = utcnow
-    delivery: Any = None  # bot.delivery.service.DeliveryService when that module exists
+    delivery: Any = None  # bot.delivery.service.DeliveryService while this process sends
+    # Whether this process schedules digests and prunes: the holder of the lead role when
+    # several workers share the database (bot.runner), always when the process is alone.
+    lead: bool = True
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]):

@@ -150,7 +150,9 @@ async def _ingest(ctx: BotContext) -> None:
 
 
 async def pilihan_job(ctx: BotContext) -> None:
-    """Owe Berita Pilihan to the chats whose slot has come."""
+    """Owe Berita Pilihan to the chats whose slot has come (the lead process only)."""
+    if not ctx.state.lead:
+        return
     owed = await enqueue_due_digests(ctx.sessions, ctx.settings, ctx.now())
     if owed:
         log.info("Berita Pilihan owed to %d chats", owed)

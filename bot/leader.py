@@ -35,7 +35,12 @@ _TRY_LOCK = (
 
 
 class Role:
-    """Run `work` only while this process holds `role`; cancel it the moment the hold is lost."""
+    """Run `work` only while this process holds `role`; cancel it the moment the hold is lost.
+
+    A waiting process tries every `retry_every` seconds; once it has the lock it waits a short
+    grace before working, so a holder that lost its connection (and so the lock) without dying
+    has noticed and stopped: the two never work at once. Takeover: within `1.75 × retry_every`.
+    """
 
     def __init__(
         self,
@@ -49,6 +54,8 @@ class Role:
         self._role = role
         self._work = work
         self._retry_every = retry_every
+        self._check_every = retry_every / 4  # how often a holder makes sure it still holds
+        self._grace = 3 * self._check_every
         self.holding = asyncio.Event()
 
     async def run(self) -> None:
@@ -59,12 +66,18 @@ class Role:
                     if still_held is None:
                         await asyncio.sleep(self._retry_every)
                         continue
+                    # A holder whose lock connection died checks at least three times within
+                    # this grace, so it has stopped its work before ours starts.
+                    await asyncio.sleep(self._grace)
+                    if not await still_held():
+                        continue
                     log.info("took the %s role", self._role)
                     self.holding.set()
                     try:
                         await self._while_held(still_held)
                     finally:
                         self.holding.clear()
+                await asyncio.sleep(self._retry_every)  # lost it: give the others their turn
             except asyncio.CancelledError:
                 raise
             except Exception:  # a dropped connection: wait, then try to take the role again
@@ -75,7 +88,7 @@ class Role:
         work = asyncio.create_task(self._work(), name=f"role-{self._role}")
         try:
             while not work.done():
-                await asyncio.wait({work}, timeout=self._retry_every)
+                await asyncio.wait({work}, timeout=self._check_every)
                 if not work.done() and not await still_held():
                     log.error("the %s role was lost; stopping its work", self._role)
                     return

@@ -123,6 +123,8 @@ def _prune_job(
     policy: RetentionPolicy, metrics: Metrics
 ) -> Callable[[BotContext], Coroutine[None, None, None]]:
     async def prune_job(ctx: BotContext) -> None:
+        if not ctx.state.lead:  # one process prunes; the others would only queue behind it
+            return
         counts = await prune(ctx.sessions, policy, ctx.now())
         metrics.observe_pruned(counts)
         if counts:

@@ -108,13 +108,17 @@ async def _start_lead_role(stack: AsyncExitStack, application: BotApp, settings:
     assert resources is not None
 
     async def lead() -> None:
-        service = await start_delivery(application, resources, settings)
-        application.bot_data.delivery = service  # jobs see it: this process is the lead
+        service = await start_delivery(application, resources, settings, sole=True)
+        application.bot_data.delivery = service
+        application.bot_data.lead = True  # digests and pruning are scheduled here now
         try:
             await asyncio.Event().wait()  # until the role is lost or the process stops
         finally:
+            application.bot_data.lead = False
             application.bot_data.delivery = None
             await service.stop()
+
+    application.bot_data.lead = False
 
     role = Role(resources.engine, LEAD_ROLE, lead)
     task = asyncio.create_task(role.run(), name="lead-role")

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def dialect_name(session: AsyncSession) -> str:
-    """ "postgresql" or "sqlite": the backend the session talks to."""
+    """The session's backend: "sqlite" or "postgresql"."""
     bind = session.bind
     return bind.dialect.name if bind is not None else "sqlite"
 
@@ -24,9 +24,3 @@ def insert_for(session: AsyncSession, table: Any) -> Any:
 def chunks(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
     """Split rows so one statement stays under the backend's bound-parameter limit."""
     return [rows[i : i + size] for i in range(0, len(rows), size)]
-
-
-def dialect_name(session: AsyncSession) -> str:
-    """The session's backend: "sqlite" or "postgresql"."""
-    bind = session.bind
-    return bind.dialect.name if bind is not None else "sqlite"

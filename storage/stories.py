@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import BigInteger, LargeBinary, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for
+from storage.dialect import dialect_name, insert_for
 from storage.models import Article, Source, Story, StoryBand, StoryTopic, UTCDateTime
 
 
@@ -124,7 +124,7 @@ async def band_candidates(
     """Of the `limit` stories sharing the most band keys, those seen since `since`, best first."""
     if not band_keys:
         return []
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    dialect = dialect_name(session)
     query = (
         text(_CANDIDATES_SQL.format(keys=_MATCHING_KEYS[dialect]))
         .bindparams(bindparam("since", type_=UTCDateTime()))

@@ -70,9 +70,13 @@ class DeliveryService:
         self._last_edit: dict[int, tuple[float, int]] = {}
         self._recover_at = 0.0
 
-    async def start(self) -> None:
-        """Return rows a dead sender left 'sending' to the queue, then start sending."""
-        await self._recover()
+    async def start(self, *, sole: bool = False) -> None:
+        """Return rows a dead sender left 'sending' to the queue, then start sending.
+
+        `sole`: this process holds the lead role, so no other sender is alive and every claim
+        is a dead one's: take them back at once instead of waiting for their lease to lapse.
+        """
+        await self._recover(lease=timedelta(0) if sole else None)
         self._tasks = [
             asyncio.create_task(self.sender.run(), name="delivery-sender"),
             asyncio.create_task(self._upkeep_loop(), name="delivery-upkeep"),
@@ -121,9 +125,11 @@ class DeliveryService:
         self._kick.set()
         self.sender.wake()
 
-    async def _recover(self) -> None:
+    async def _recover(self, lease: timedelta | None = None) -> None:
         async with self._sessions.begin() as session:
-            recovered = await ledger.recover(session, self._clock(), self.sender.lease)
+            recovered = await ledger.recover(
+                session, self._clock(), self.sender.lease if lease is None else lease
+            )
         if recovered:
             log.info("%d deliveries held by a stopped sender are owed again", recovered)
         self._recover_at = time.monotonic() + self.sender.lease.total_seconds() / 2
@@ -240,8 +246,10 @@ async def start_delivery(
     application: Application[Any, Any, Any, Any, Any, Any],
     resources: Resources,
     settings: Settings,
+    *,
+    sole: bool = False,
 ) -> DeliveryService:
-    """Start delivering (called from the runner's post_init); `await service.stop()` after."""
+    """Start delivering (`sole`: as the holder of the lead role); `await service.stop()` after."""
     bot = application.bot
 
     def username() -> str | None:
@@ -252,5 +260,5 @@ async def start_delivery(
             return None
 
     service = build_service(bot, resources.sessions, settings, bot_username=username)
-    await service.start()
+    await service.start(sole=sole)
     return service

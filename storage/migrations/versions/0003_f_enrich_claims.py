@@ -1,7 +1,7 @@
 """enrich claims: pending articles are taken by one worker at a time
 
 Revision ID: 0003_f
-Revises: 0003_b
+Revises: 0003_d
 Create Date: 2026-11-29 23:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0003_f"
-down_revision = "0003_b"
+down_revision = "0003_d"
 branch_labels = None
 depends_on = None
 
