@@ -13,7 +13,7 @@ import resource
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from html import escape as html_escape
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -117,7 +117,8 @@ def _serve(kind: str, n_feeds: int, items: int, conn: Connection) -> None:
         while True:
             command = await loop.run_in_executor(None, conn.recv)
             if command == "stats":
-                conn.send(asdict(farm.stats))
+                # Not dataclasses.asdict: it rebuilds the Counter from its (key, count) pairs.
+                conn.send({**vars(farm.stats), "per_feed": dict(farm.stats.per_feed)})
             else:
                 await farm.stop()
                 conn.send("stopped")
@@ -144,10 +145,10 @@ class FarmProcess:
         self.base_url = str(self._conn.recv())
         return self.base_url
 
-    def stats(self) -> dict[str, int]:
-        """What the farm has served so far."""
+    def stats(self) -> dict[str, Any]:
+        """What the farm has served so far (FarmStats as a dict)."""
         self._conn.send("stats")
-        result: dict[str, int] = self._conn.recv()
+        result: dict[str, Any] = self._conn.recv()
         return result
 
     def stop(self) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -58,7 +58,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
-    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # Platforms that route HTTP to a `web` process announce its port as PORT.
+    webhook_port: int = Field(
+        default=8443, ge=1, le=65535, validation_alias=AliasChoices("webhook_port", "port")
+    )
     log_level: str = "INFO"
 
     # Operations

@@ -129,10 +129,6 @@ async def _start_lead_role(stack: AsyncExitStack, application: BotApp, settings:
             await task
 
     stack.push_async_callback(stop_role)
-    # One process alone takes the role at once; wait briefly so that pushes owed at start-up
-    # go out without a first idle tick (another holder just means this one waits its turn).
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(role.holding.wait(), timeout=1.0)
 
 
 async def _start_ops(

@@ -133,3 +133,11 @@ def test_the_database_password_is_a_secret_to_redact() -> None:
         database_url="sqlite+aiosqlite:///x.db", bot_token=None, webhook_secret=None
     )
     assert plain.secrets() == []
+
+
+def test_a_platforms_port_is_the_webhook_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WEBHOOK_PORT", raising=False)
+    monkeypatch.setenv("PORT", "5000")
+    assert Settings(_env_file=None).webhook_port == 5000
+    monkeypatch.setenv("WEBHOOK_PORT", "7000")  # said explicitly, it wins
+    assert Settings(_env_file=None).webhook_port == 7000

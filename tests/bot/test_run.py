@@ -112,7 +112,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_run_with_a_webhook_checks_the_secret(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["run", "web"])
+async def test_run_with_a_webhook_checks_the_secret(tmp_path: Path, mode: str) -> None:
+    """`newsbot run` with WEBHOOK_URL, and `newsbot web` (on the platform's PORT)."""
     api = FakeBotAPI()
     server = TestServer(bot_api_app(api), host="127.0.0.1")
     await server.start_server()
@@ -128,10 +130,11 @@ async def test_run_with_a_webhook_checks_the_secret(tmp_path: Path) -> None:
         "WEBHOOK_URL": hook,
         "WEBHOOK_SECRET": "s3cret-Token_1",
         "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_PORT" if mode == "run" else "PORT": str(port),
+        "LOG_LEVEL": "INFO",
     }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        sys.executable, "-m", "bot", mode, cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -164,3 +167,7 @@ async def test_run_with_a_webhook_checks_the_secret(tmp_path: Path) -> None:
         await server.close()
     assert proc.returncode == 0, err.decode()
     assert len(api.sent()) == 1  # the forged update was not processed
+    assert not api.of("getUpdates")
+    if mode == "web":  # it neither polls sources nor sends: that is the workers' job
+        assert "took the lead role" not in err.decode()
+        assert "sources polled" not in err.decode()

@@ -144,8 +144,12 @@ async def test_run_with_json_logs_and_metrics(tmp_path: Path) -> None:
                 if stored:
                     break
                 await asyncio.sleep(0.1)
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                status, health = response.status, await response.json()
+            for _ in range(100):  # the sender starts once the process holds the lead role
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    status, health = response.status, await response.json()
+                if health["sender_running"]:
+                    break
+                await asyncio.sleep(0.1)
         proc.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
     finally:
