@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,6 +89,8 @@ def _days(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; return the process exit code."""
     args = build_parser().parse_args(argv)
+    # PTB 22 switch: RetryAfter.retry_after as a timedelta (the number form is deprecated).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
         settings = load_settings()
     except ValidationError as exc:

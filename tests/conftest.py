@@ -16,3 +16,10 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not available at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PTB 22 deprecates RetryAfter.retry_after as seconds; the bot reads it as a timedelta
+    # (`newsbot` sets this switch itself; in-process tests start no `newsbot`).
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from storage.db import create_engine
 from storage.migrate import upgrade
@@ -79,3 +84,9 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     """A freshly migrated engine on each backend (import this fixture into a conftest)."""
     async with database_engine(request.param, tmp_path) as eng:
         yield eng
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Session factory on the test engine (import this fixture with `engine`)."""
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Protocol, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.quiet import chat_zone
 from bot.formatting import Rendered, render_digest, render_list, render_story
 from bot.i18n import default_catalogue
 from storage.ledger import Claimed
@@ -136,7 +136,7 @@ class Composer:
         )
         if not chat.active:
             return _skip(base, chat.inactive_reason or "chat inactive")
-        lang, tz, me = chat.language, _zone(chat.timezone, self._tz), self._bot_username()
+        lang, tz, me = chat.language, chat_zone(chat.timezone, self._tz), self._bot_username()
         if row.kind == "broadcast":
             b = broadcasts.get(row.broadcast_id or 0)
             if b is None or b.status not in ("running", "done"):
@@ -199,12 +199,3 @@ def _skip(base: Outgoing, reason: str) -> Outgoing:
 
 def _with(base: Outgoing, **changes: object) -> Outgoing:
     return replace(base, **changes)  # type: ignore[arg-type]
-
-
-def _zone(name: str | None, default: tzinfo) -> tzinfo:
-    if not name:
-        return default
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return default

@@ -9,14 +9,10 @@ import asyncio
 import os
 import signal
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.telegram_farm import TelegramFarm
 from bot.delivery import outbox
@@ -25,7 +21,7 @@ from bot.delivery.service import send_concurrency
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from tests.bot.fakeapi import BOT_TOKEN
-from tests.dbs import postgres_url
+from tests.dbs import database_url
 from tests.delivery.factory import NOW, add_chats
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,25 +31,9 @@ RATE = 200
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated database URL a subprocess can open: a SQLite file or a throw-away database.
-
-    A whole PostgreSQL database rather than a schema: asyncpg takes no search_path in a URL.
-    """
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
+    """A migrated database URL a subprocess can open: a SQLite file or a throw-away database."""
+    async with database_url(request.param, tmp_path) as url:
         yield url
-        return
-    base = make_url(postgres_url())
-    name = f"crash_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def start_worker(env: dict[str, str]) -> asyncio.subprocess.Process:

@@ -5,40 +5,27 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Base, Source
-from tests.dbs import postgres_url
+from tests.dbs import database_url
 from tests.ops.rows import fill
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def target_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database for a subprocess: a SQLite path, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'target.db'}"
-        return
-    server = postgres_url()
-    name = f"copy_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server.rsplit('/', 1)[0]}/{name}"
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with database_url(request.param, tmp_path) as url:
+        yield url
 
 
 async def dump(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
@@ -55,11 +42,11 @@ async def dump(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
         }
 
 
-async def newsbot(tmp_path: Path, database_url: str, *args: str) -> tuple[int, str, str]:
+async def newsbot(tmp_path: Path, target: str, *args: str) -> tuple[int, str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", *args, cwd=tmp_path,
-        env=clean | {"DATABASE_URL": database_url, "COLUMNS": "200"},
+        env=clean | {"DATABASE_URL": target, "COLUMNS": "200"},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(proc.communicate(), timeout=180)

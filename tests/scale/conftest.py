@@ -1,5 +1,5 @@
 """Several processes on one database: SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
 
-from tests.dbs import engine
+from tests.dbs import engine, sessions
 
-__all__ = ["engine"]
+__all__ = ["engine", "sessions"]
