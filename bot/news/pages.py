@@ -15,6 +15,7 @@ from bot.news.extract import (
 )
 from bot.news.fetch import Fetcher, FetchError
 from bot.news.pagination import page_all_url
+from bot.news.parse.text import strip_controls
 
 # A pagination block can link dozens of pages; an article rarely has more than a few.
 MAX_EXTRA_PAGES = 5
@@ -78,19 +79,27 @@ async def read_page(
 
 
 def _page_text(url: str, first: ExtractedArticle, article: ExtractedArticle) -> PageText:
-    """The body of `article` with the metadata of the first page read."""
+    """The body of `article` with the metadata of the first page read.
+
+    Page text passes the same gate as feed text: a NUL or a lone surrogate in a page would
+    make the article's write fail on every try, and so the article never get its story.
+    """
+
+    def clean(text: str | None) -> str | None:
+        return None if text is None else strip_controls(text)
+
     return PageText(
-        text=article.text,
+        text=strip_controls(article.text),
         url=url,
-        title=first.title,
-        author=first.author,
-        editor=first.editor,
-        image_url=first.image_url,
-        image_caption=first.image_caption,
+        title=clean(first.title),
+        author=clean(first.author),
+        editor=clean(first.editor),
+        image_url=clean(first.image_url),
+        image_caption=clean(first.image_caption),
         published_at=first.published_at,
         zone_stated=first.zone_stated,
-        canonical_url=first.canonical_url,
-        section=first.section,
+        canonical_url=clean(first.canonical_url),
+        section=clean(first.section),
     )
 
 

@@ -64,6 +64,7 @@ class Paged:
         app.router.add_get(SLUG + "/{n}", self.page)
         app.router.add_get("/hilang", self.missing)
         app.router.add_get("/gambar", self.image)
+        app.router.add_get("/kotor", self.dirty)
         return app
 
     async def page(self, request: web.Request) -> web.Response:
@@ -85,6 +86,12 @@ class Paged:
 
     async def missing(self, request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
+
+    async def dirty(self, request: web.Request) -> web.Response:
+        # Control characters a careless CMS lets through: neither database stores a NUL.
+        paragraphs = [p.replace(" ", " \x00", 1).replace("jalan", "ja\x07lan") for p in PARTS]
+        page = article("Anggaran\x0b Jalan", paragraphs).encode()
+        return web.Response(body=page, content_type="text/html", charset="utf-8")
 
     async def image(self, request: web.Request) -> web.Response:
         return web.Response(body=b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
@@ -161,3 +168,15 @@ async def test_unreadable_page_says_why(fetcher: Fetcher, path: str, reason: str
     assert page.text == ""
     assert page.error is not None and page.error.startswith("page not read")
     assert reason in page.error
+
+
+async def test_control_characters_never_reach_the_text(fetcher: Fetcher) -> None:
+    server = await serve(Paged())
+    try:
+        page = await read_page(fetcher, str(server.make_url("/kotor")))
+    finally:
+        await server.close()
+    assert page.error is None and page.title is not None
+    assert "Surabaya menaikkan anggaran" in page.text and "perbaikan jalan" in page.text
+    for text in (page.text, page.title):
+        assert not any(ord(c) < 32 and c not in "\n\t" for c in text), repr(text)
