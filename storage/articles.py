@@ -9,11 +9,8 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import chunks, dialect_name, insert_for
+from storage.dialect import dialect_name, insert_for
 from storage.models import Article, Source
-
-# 500 rows × ~17 columns stays far below SQLite's 32,766 bound parameters per statement.
-_ROWS_PER_STATEMENT = 500
 
 
 async def insert_new_articles(
@@ -21,19 +18,20 @@ async def insert_new_articles(
 ) -> list[tuple[int, str]]:
     """Insert the rows whose URL (and source guid) are not stored yet; return (id, url) of those.
 
-    One INSERT … ON CONFLICT DO NOTHING … RETURNING per chunk: a second writer racing us can never
-    make an article appear twice, and nothing is read before writing.
+    One INSERT … ON CONFLICT DO NOTHING … RETURNING, executed with the list of rows: SQLAlchemy
+    sends it as multi-row VALUES batches compiled once ("insertmanyvalues"), where building a
+    500-row statement per call cost ten times as much (bench.store). A second writer racing us
+    can never make an article appear twice, and nothing is read before writing.
     """
-    new: list[tuple[int, str]] = []
-    for part in chunks(list(rows), _ROWS_PER_STATEMENT):
-        stmt = (
-            insert_for(session, Article)
-            .values(part)
-            .on_conflict_do_nothing()
-            .returning(Article.id, Article.url)
-        )
-        new.extend((row.id, row.url) for row in await session.execute(stmt))
-    return new
+    if not rows:
+        return []
+    stmt = (
+        insert_for(session, Article)
+        .on_conflict_do_nothing()
+        .returning(Article.id, Article.url)
+    )
+    result = await session.execute(stmt, list(rows))
+    return [(row.id, row.url) for row in result]
 
 
 async def known_urls(session: AsyncSession, urls: Sequence[str]) -> set[str]:

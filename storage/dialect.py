@@ -19,8 +19,3 @@ def insert_for(session: AsyncSession, table: Any) -> Any:
     if dialect_name(session) == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
-
-
-def chunks(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
-    """Split rows so one statement stays under the backend's bound-parameter limit."""
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
