@@ -99,10 +99,11 @@ class Ingestor:
     ) -> CycleReport:
         """Poll every due source (or all enabled ones), then enrich what is pending."""
         report = CycleReport()
+        unchanged = _UnchangedSources(self._sessions)
 
         async def one(source: Source) -> None:
             async with self._slots:
-                outcome, new = await self._poll_and_store(source)
+                outcome, new = await self._poll_and_store(source, unchanged)
             report.sources.append(outcome)
             report.articles.extend(new)
             if on_source is not None:
@@ -118,6 +119,7 @@ class Ingestor:
             started = self._clock()
             lanes = [self._claim_and_poll(started, one) for _ in range(self._concurrency)]
             await asyncio.gather(*lanes)
+        await unchanged.flush()
         if report.sources:
             log.info(
                 "ingest: %d sources polled, %d new articles",
@@ -148,7 +150,9 @@ class Ingestor:
                 return
             await poll_one(claimed[0])
 
-    async def _poll_and_store(self, source: Source) -> tuple[SourceReport, list[NewArticle]]:
+    async def _poll_and_store(
+        self, source: Source, unchanged: _UnchangedSources
+    ) -> tuple[SourceReport, list[NewArticle]]:
         now = self._clock()
         try:
             outcome = await poll(source, self._fetcher_for(source), self._policy, now)
@@ -158,7 +162,11 @@ class Ingestor:
                 source, now, f"internal error while polling: {type(exc).__name__}", "internal"
             )
         try:
-            new = await self._store(source, outcome, now)
+            if outcome.status == "not_modified":
+                new = []
+                await unchanged.add(source.id, outcome.state)
+            else:
+                new = await self._store(source, outcome, now)
         except Exception as exc:  # one source's bad data must not cost the others theirs
             log.exception("storing what %s sent failed", source.name)
             return await self._record_failure(
@@ -213,6 +221,34 @@ def _driver_words(exc: Exception) -> str:
     cause = getattr(exc, "orig", None) or exc
     text = " ".join(str(cause).split())[:200]
     return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+
+
+class _UnchangedSources:
+    """The fetch state of sources that answered 304, written a batch at a time.
+
+    A 304 changes only times; one transaction per source made a quiet cycle cost a fifth of a
+    busy one (bench.poll). If the process dies before a batch is written, those sources are
+    only polled again a little early.
+    """
+
+    BATCH = 200
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._rows: list[dict[str, Any]] = []
+
+    async def add(self, source_id: int, state: dict[str, Any]) -> None:
+        """Keep one source's new state; write the batch when it is full."""
+        self._rows.append({"id": source_id, **state})
+        if len(self._rows) >= self.BATCH:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write what is kept."""
+        rows, self._rows = self._rows, []
+        if rows:
+            async with self._sessions.begin() as session:
+                await sources.update_sources(session, rows)
 
 
 def _article_row(source: Source, entry: FeedEntry, now: datetime) -> dict[str, Any]:

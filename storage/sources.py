@@ -197,6 +197,11 @@ async def next_due(session: AsyncSession) -> datetime | None:
     return (await session.scalars(query.order_by(Source.next_due_at).limit(1))).first()
 
 
+async def update_sources(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Write fetch state for many sources at once: each row has `id` and the same columns."""
+    await session.execute(update(Source), list(rows))
+
+
 async def update_source(session: AsyncSession, source_id: int, **values: Any) -> None:
     """Write fetch state (or a pause) for one source."""
     await session.execute(update(Source).where(Source.id == source_id).values(**values))
