@@ -165,6 +165,10 @@ async def test_stories_group_articles_and_list_newest_first(
         found = await stories.band_candidates(s, [-7, 99], since=NOW - timedelta(days=1))
         assert found == [(one, b"\x01\x02")]
         assert await stories.band_candidates(s, [-7], since=NOW + timedelta(days=1)) == []
+        # The bound is inclusive to the microsecond, as stored (SQLite compares text).
+        assert await stories.band_candidates(s, [-7], since=NOW) == [(one, b"\x01\x02")]
+        later = NOW + timedelta(microseconds=1)
+        assert await stories.band_candidates(s, [-7], since=later) == []
         story = await s.get_one(stories.Story, one)
         assert story.outlet_count == 2
         assert story.published_at == NOW and story.published_at.tzinfo is not None
