@@ -25,11 +25,7 @@ async def insert_new_articles(
     """
     if not rows:
         return []
-    stmt = (
-        insert_for(session, Article)
-        .on_conflict_do_nothing()
-        .returning(Article.id, Article.url)
-    )
+    stmt = insert_for(session, Article).on_conflict_do_nothing().returning(Article.id, Article.url)
     result = await session.execute(stmt, list(rows))
     return [(row.id, row.url) for row in result]
 
