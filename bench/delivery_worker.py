@@ -57,6 +57,22 @@ async def deliver_until_done(
         await asyncio.sleep(0.2)
 
 
+async def deliver_everything(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], token: str
+) -> dict[str, Any]:
+    """Start a Bot and the delivery service, deliver all that is owed, stop; return its counts."""
+    bot = make_bot(settings, token)
+    await bot.initialize()
+    service = build_service(bot, sessions, settings, bot_username=lambda: None)
+    await service.start()
+    try:
+        await deliver_until_done(service, sessions)
+    finally:
+        await service.stop()
+        await bot.shutdown()
+    return dict(service.sender.stats)
+
+
 async def main() -> int:
     """Deliver what the database owes, then print the sender's counts as JSON."""
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -68,17 +84,7 @@ async def main() -> int:
     engine = create_engine(settings.database_url)
     try:
         await upgrade(engine)
-        sessions = session_factory(engine)
-        bot = make_bot(settings, token)
-        await bot.initialize()
-        service = build_service(bot, sessions, settings, bot_username=lambda: None)
-        await service.start()
-        try:
-            await deliver_until_done(service, sessions)
-        finally:
-            await service.stop()
-            await bot.shutdown()
-        stats: dict[str, Any] = dict(service.sender.stats)
+        stats = await deliver_everything(settings, session_factory(engine), token)
         print(json.dumps(stats))
     finally:
         await engine.dispose()
