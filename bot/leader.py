@@ -15,6 +15,7 @@ import fcntl
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 log = logging.getLogger(__name__)
 
 StillHeld = Callable[[], Awaitable[bool]]  # asks whether this process still holds the role
-RETRY_EVERY = 2.0  # how often a waiting process tries to take the role, and a holder checks it
+RETRY_EVERY = 2.0  # how often a waiting process tries to take the role (a holder checks 4×)
 
 
 # The key names the role and the schema, so deployments sharing a database don't block each other.
@@ -114,12 +115,8 @@ async def _advisory_lock(engine: AsyncEngine, role: str) -> AsyncIterator[StillH
         if not got:
             yield None
             return
-
-        async def still_held() -> bool:
-            return await _lock_alive(conn)
-
         try:
-            yield still_held
+            yield partial(_lock_alive, conn)
         finally:
             with contextlib.suppress(Exception):  # a dead connection released it already
                 await conn.execute(text("SELECT pg_advisory_unlock_all()"))
