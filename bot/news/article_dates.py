@@ -59,21 +59,21 @@ def parse_date(value: str) -> datetime | None:
     except ValueError:
         pass
     try:
-        return _aware(parsedate_to_datetime(text))
+        rfc822: datetime | None = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
-        pass
-    return parse_indonesian_date(text)
+        rfc822 = None
+    if rfc822 is not None and rfc822.tzinfo is not None:
+        return rfc822
+    # RFC 822 reads "Senin, 18 September 2023 14:30 WITA" but drops the zone it doesn't know.
+    found = find_indonesian_date(text)
+    if found is not None:
+        return found[0]
+    return _aware(rfc822) if rfc822 is not None else None
 
 
 def states_zone(value: str) -> bool:
     """Tell whether a date string ends with its time zone (an offset, Z, GMT, WIB/WITA/WIT)."""
     return bool(_STATED_ZONE.search(value.strip()))
-
-
-def parse_indonesian_date(text: str) -> datetime | None:
-    """Find the first date like "Senin, 18 September 2023 10:15 WIB" in text."""
-    found = find_indonesian_date(text)
-    return found[0] if found else None
 
 
 def find_indonesian_date(text: str) -> tuple[datetime, bool] | None:

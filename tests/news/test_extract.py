@@ -348,3 +348,13 @@ def test_zone_stated_only_when_the_page_names_it() -> None:
     assert not extract_article(DETIK_PAGE, url=DETIK_URL).zone_stated  # "2023-09-18 14:30:00"
     page = re.sub(r"<meta name=\"dtk:publishdate\"[^>]*>", "", DETIK_PAGE)
     assert extract_article(page, url=DETIK_URL).zone_stated  # "Senin, … 14:30 WITA"
+
+
+def test_a_time_element_in_wita_is_read_in_wita() -> None:
+    # RFC 822 parsing accepts this string but drops "WITA"; the page's own zone must win.
+    stamp = '<time datetime="Senin, 18 September 2023 14:30 WITA"></time>'
+    page = re.sub(r"<meta name=\"dtk:publishdate\"[^>]*>", "", DETIK_PAGE)
+    page = page.replace("<body>", f"<body>{stamp}", 1)
+    art = extract_article(page, url=DETIK_URL)
+    assert art.published_at == datetime(2023, 9, 18, 14, 30, tzinfo=WITA)
+    assert art.zone_stated
