@@ -7,6 +7,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from bot.news.address_guard import is_public
+
 
 class RefusedURL(ValueError):
     """The URL may not be polled; the message says why, without internal detail."""
@@ -28,10 +30,6 @@ async def check_source_url(url: str, *, allow_private: bool = False) -> str:
     # Every address must be public: a name resolving to one public and one private address
     # could be fetched from the private one.
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            raise RefusedURL("private, loopback and link-local addresses")
-        mapped = getattr(address, "ipv4_mapped", None)
-        if mapped is not None and not mapped.is_global:
+        if not is_public(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])):
             raise RefusedURL("private, loopback and link-local addresses")
     return host

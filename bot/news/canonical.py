@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from tld import get_fld
+from bot.news.parse.links import site_of
 
 # Exact query names (lower-cased) that never select different content on a news site.
 _DROP_PARAMS = frozenset(
@@ -149,13 +149,6 @@ _ARTICLE_ID = re.compile(r"\d{5,}")
 _ARTICLE_SEGMENT = re.compile(r"\w+-\w+-\w+|\.s?html?$|\.php$", re.IGNORECASE)
 # A shorter slug counts under a dated path: /nasional/2023/09/18/wang-yi.
 _DATE_SEGMENT = re.compile(r"/(?:19|20)\d{2}/")
-
-
-def site_of(url: str) -> str:
-    """Return the registrable domain of an http(s) URL ("tribunnews.com"), else its host."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    # tld carries its own copy of the Public Suffix List, so this never touches the network.
-    return get_fld(host, fail_silently=True, fix_protocol=True) or host
 
 
 def trusted_canonical(declared: str, page_url: str) -> str | None:

@@ -127,6 +127,8 @@ class Fetcher:
         if self._pool.open is not None:
             return
         self._pool.open = self._new_session(aiohttp.TCPConnector(**self._connector_args()))
+        if self.policy.allow_private:
+            return  # guarded() is this fetcher itself: no second pool
         self._pool.guarded = self._new_session(
             aiohttp.TCPConnector(
                 **self._connector_args(),

@@ -112,7 +112,7 @@ def find_pages(tree: HtmlElement, url: str) -> tuple[tuple[str, ...], str | None
             number = link_page
         if number > current and number not in found:
             found[number] = urlunsplit(link._replace(fragment=""))
-    if all_pages is None and _offers_page_all(host) and here.path.count("/") >= 2:
-        all_pages = with_query(url, page="all")
+    if all_pages is None:
+        all_pages = page_all_url(url)
     next_pages = () if on_all_view else tuple(found[n] for n in sorted(found))
     return next_pages, all_pages

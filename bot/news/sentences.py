@@ -52,6 +52,7 @@ _DOMAIN_WORD = re.compile(r"^[\w-]+\.([A-Za-z]{2,})\b")
 _GLUED_END = re.compile(
     r"(?<=[\w)\]\"'”’])(?P<end>[.!?])(?P<quote>[\"”“’]?)(?P<next>[A-Z][a-z]|(?<=[\"“])[a-z]{2})"
 )
+_WORD_AT = re.compile(r"\S+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -157,13 +158,20 @@ def _glue_points(line: str) -> list[int]:
             continue  # a closed quotation followed by lower case goes on the same sentence
         cut = match.start("quote") if opens else match.start("next")
         if match.group("end") == "." and _blocks_split(
-            _token_before(line, dot), line[match.start("next") :].split(None, 1)[0], True
+            _token_before(line, dot), _word_at(line, match.start("next")), True
         ):
             continue
         if _is_list_marker(line, dot):
             continue
         points.append(cut)
     return points
+
+
+def _word_at(line: str, start: int) -> str:
+    # Not line[start:].split(): that copies the rest of the line at every glued point, and a
+    # scraper-joined article is one line.
+    found = _WORD_AT.match(line, start)
+    return found.group() if found else ""
 
 
 def _quote_open(line: str, since: list[int], dot: int) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from tld import get_fld
+
 _WHITESPACE = re.compile(r"\s+")
 # Scheme and host (no userinfo, a dotted or bracketed name) of an absolute web URL.
 _WEB_URL = re.compile(
@@ -13,7 +15,6 @@ _WEB_URL = re.compile(
 # Hosts that only redirect to the article (click tracking); a real URL elsewhere is better.
 _REDIRECT_HOSTS = ("feedsportal.com", "feedproxy.google.com", "feeds.feedburner.com")
 # Second-level labels under a country code, as in kompas.co.id or uol.com.br.
-_SECOND_LEVEL = {"co", "com", "ac", "go", "or", "net", "org", "web", "my", "sch", "gov", "edu"}
 _DIGITS = re.compile(r"\d{4,}")
 _DATE_PATH = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/")
 _NOT_ARTICLE = re.compile(
@@ -48,10 +49,10 @@ def is_redirector(url: str) -> bool:
 
 
 def site_of(url: str) -> str:
-    """Return the registrable site of a URL: news.detik.com -> detik.com."""
-    labels = (urlsplit(url).hostname or "").split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
+    """Return the registrable domain of an http(s) URL ("tribunnews.com"), else its host."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    # tld carries its own copy of the Public Suffix List, so this never touches the network.
+    return get_fld(host, fail_silently=True, fix_protocol=True) or host
 
 
 def looks_like_article(url: str) -> bool:
