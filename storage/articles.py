@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import dialect_name, insert_for
+from storage.dialect import claimable, insert_for
 from storage.models import Article, Source
 
 
@@ -82,18 +82,11 @@ async def claim_pending(
         .order_by(Article.id)
         .limit(limit)
     )
-    if dialect_name(session) == "postgresql":
-        # As in sources.claim_due_sources: lock first, then move, never `IN (… LIMIT)`.
-        ids = list((await session.scalars(pending.with_for_update(skip_locked=True))).all())
-        if not ids:
-            return []
-        chosen = Article.id.in_(ids)
-    else:
-        chosen = Article.id.in_(pending.scalar_subquery())
+    picked = claimable(session, pending)
     claimed = (
         await session.scalars(
             update(Article)
-            .where(chosen)
+            .where(Article.id == picked.c.id, Article.story_id.is_(None), free)
             .values(enrich_claimed_until=now + lease)
             .returning(Article.id)
             .execution_options(synchronize_session=False)

@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import dialect_name, insert_for
+from storage.dialect import claimable, insert_for
 from storage.models import Delivery, DeliveryOutcome
 
 # Rows per INSERT: 10 columns × 1000 stays far below SQLite's and asyncpg's parameter limits.
@@ -91,13 +91,7 @@ async def claim(
         .order_by(Delivery.priority, Delivery.not_before, Delivery.id)
         .limit(limit)
     )
-    if dialect_name(session) == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    # One UPDATE statement: on SQLite it takes the write lock before reading, on PostgreSQL the
-    # locked rows are skipped; the status guard makes both airtight. The due rows are a
-    # MATERIALIZED CTE: as an IN (subquery), PostgreSQL may run the LIMIT query more than once
-    # in one UPDATE and claim more than `limit` rows.
-    picked = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
+    picked = claimable(session, due)
     stmt = (
         update(Delivery)
         .where(Delivery.id == picked.c.id, Delivery.status == "pending")

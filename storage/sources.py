@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import dialect_name, insert_for
+from storage.dialect import claimable, insert_for
 from storage.models import CHAT, CONFIG, Source
 
 log = logging.getLogger(__name__)
@@ -227,18 +227,12 @@ async def claim_due_sources(
         .order_by(Source.next_due_at, Source.id)
         .limit(limit)
     )
-    claim = update(Source).values(next_due_at=now + lease).returning(Source)
-    if dialect_name(session) == "postgresql":
-        # Lock the rows first (SKIP LOCKED: pollers claim side by side without waiting), then
-        # move them. As one `UPDATE … WHERE id IN (SELECT … LIMIT)` the planner may run the
-        # subquery once per row and hand out more than `limit`.
-        ids = list((await session.scalars(due.with_for_update(skip_locked=True))).all())
-        if not ids:
-            return []
-        stmt = claim.where(Source.id.in_(ids))
-    else:
-        # SQLite: one statement, so that no other process can write between choosing and
-        # moving (its writers take turns; the uncorrelated subquery runs once).
-        stmt = claim.where(Source.id.in_(due.scalar_subquery()))
-    stmt = stmt.execution_options(synchronize_session=False)
+    picked = claimable(session, due)
+    stmt = (
+        update(Source)
+        .where(Source.id == picked.c.id, Source.next_due_at <= (due_by or now))
+        .values(next_due_at=now + lease)
+        .returning(Source)
+        .execution_options(synchronize_session=False)
+    )
     return sorted((await session.scalars(stmt)).all(), key=lambda s: s.id)
