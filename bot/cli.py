@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -97,9 +96,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_settings_problem(exc), file=sys.stderr)
         return 2
     setup_logging(settings.log_level, settings.secrets(), settings.log_format)
-    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        # Alembic says "Context impl …" and "Will assume …" at INFO on every command.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:

@@ -23,8 +23,9 @@ from bot.news.fetch import Fetcher
 from bot.news.pages import PageText, read_page
 from bot.news.summarize import summarize
 from bot.news.topics import classify, section_of
+from bot.polling import fetcher_for
 from storage import articles, locks
-from storage.models import CHAT, Article
+from storage.models import Article
 
 log = logging.getLogger(__name__)
 # How long a claimed batch stays with its worker; the pages of a batch are read well within it.
@@ -101,8 +102,7 @@ class Enricher:
     async def _one(
         self, article: Article, source_topic: str | None, origin: str, changes: StoryChanges
     ) -> None:
-        # Pages of a source added from chat go through the address guard, like its feed.
-        fetcher = self._fetcher.guarded() if origin == CHAT else self._fetcher
+        fetcher = fetcher_for(self._fetcher, origin)  # the same guard as the source's feed
         async with self._slots:
             page = await self._page(article, fetcher)
         body_source = page.text if page.text else article.feed_summary

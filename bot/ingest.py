@@ -15,9 +15,9 @@ from bot.enrichment import Enricher
 from bot.news.canonical import canonical_url
 from bot.news.fetch import Fetcher
 from bot.news.items import FeedEntry
-from bot.polling import PollOutcome, PollPolicy, failure, poll
+from bot.polling import PollOutcome, PollPolicy, failure, fetcher_for, poll
 from storage import articles, locks, sources
-from storage.models import CHAT, Source
+from storage.models import Source
 
 log = logging.getLogger(__name__)
 # How long a claimed source stays out of other pollers' reach while it is polled.
@@ -155,7 +155,9 @@ class Ingestor:
     ) -> tuple[SourceReport, list[NewArticle]]:
         now = self._clock()
         try:
-            outcome = await poll(source, self._fetcher_for(source), self._policy, now)
+            outcome = await poll(
+                source, fetcher_for(self._fetcher, source.origin), self._policy, now
+            )
         except Exception as exc:  # a bug must not stop the other sources
             log.exception("polling %s crashed", source.name)
             return await self._record_failure(
@@ -179,11 +181,6 @@ class Ingestor:
             ),
             new,
         )
-
-    def _fetcher_for(self, source: Source) -> Fetcher:
-        # Sources added from chat are fetched through the address guard (redirects and article
-        # pages included); the operator's own sources file is trusted.
-        return self._fetcher.guarded() if source.origin == CHAT else self._fetcher
 
     async def _store(
         self, source: Source, outcome: PollOutcome, now: datetime

@@ -12,15 +12,15 @@ from datetime import datetime, time, timedelta, tzinfo
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import JobQueue
 
 from bot.config import Settings, parse_clock
 from bot.context import BotApp, BotContext
 from bot.pilihan import local_day, pick_pilihan
-from storage import chats
-from storage.models import Chat, Delivery, Source
+from storage import chats, sources
+from storage.models import Chat, Delivery
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +127,7 @@ async def until_next_poll(sessions: async_sessionmaker[AsyncSession], now: datet
     low, high = INGEST_AT_LEAST.total_seconds(), INGEST_AT_MOST.total_seconds()
     try:
         async with sessions() as session:
-            due = await session.scalar(
-                select(func.min(Source.next_due_at)).where(Source.enabled.is_(True))
-            )
+            due = await sources.next_due(session)
     except Exception:
         log.exception("cannot read when the next source is due")
         return high

@@ -22,17 +22,15 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.locks import LOCK_KEY
+
 log = logging.getLogger(__name__)
 
 StillHeld = Callable[[], Awaitable[bool]]  # asks whether this process still holds the role
 RETRY_EVERY = 2.0  # how often a waiting process tries to take the role (a holder checks 4×)
 
 
-# The key names the role and the schema, so deployments sharing a database don't block each other.
-_TRY_LOCK = (
-    "SELECT pg_try_advisory_lock(hashtextextended("
-    "'newsbot:' || current_schema() || ':' || :role, 0))"
-)
+_TRY_LOCK = f"SELECT pg_try_advisory_lock({LOCK_KEY})"
 
 
 class Role:
@@ -110,7 +108,7 @@ class Role:
 @contextlib.asynccontextmanager
 async def _advisory_lock(engine: AsyncEngine, role: str) -> AsyncIterator[StillHeld | None]:
     async with engine.connect() as conn:
-        got = await conn.scalar(text(_TRY_LOCK), {"role": role})
+        got = await conn.scalar(text(_TRY_LOCK), {"name": role})
         await conn.commit()
         if not got:
             yield None

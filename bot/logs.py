@@ -91,7 +91,9 @@ def setup_logging(level: str, secrets: Iterable[str], log_format: str = "text") 
     root.setLevel(level.upper())
     # httpx logs every Bot API URL, which carries the token; keep it quiet.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up chatter
+    if root.getEffectiveLevel() > logging.DEBUG:
+        # Alembic says "Context impl …" and "Will assume …" at INFO on every command.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.captureWarnings(True)
     # Python prints an uncaught exception's traceback itself, past the handler's redaction.
     sys.excepthook = _log_uncaught

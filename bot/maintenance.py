@@ -38,8 +38,10 @@ async def import_opml(settings: Settings, path: Path) -> int:
         feeds = read_opml(data)
     except OpmlError as exc:
         return _fail(f"{path} is not usable OPML, nothing was imported: {exc}")
-    file_names = {s.name for s in load_sources(settings.sources_file)}
-    async with open_resources(settings) as res:
+    specs = load_sources(settings.sources_file)
+    file_names = {s.name for s in specs}
+    async with open_resources(settings, sync_sources=False) as res:
+        await res.ingestor.sync_sources([s.as_row() for s in specs])  # the file read once
         try:
             async with res.sessions.begin() as session:
                 report = await import_feeds(session, feeds, file_names, utcnow())

@@ -14,7 +14,7 @@ from bot.news.fetch import Fetcher, FetchError
 from bot.news.fetch_errors import fetch_error_kind
 from bot.news.items import FeedEntry, FeedError
 from bot.news.parse import SITEMAP_INDEX_CATEGORY, parse_feed
-from storage.models import Source
+from storage.models import CHAT, Source
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,12 @@ class PollOutcome:
     error: str | None = None
     state: dict[str, Any] = field(default_factory=dict)
     error_kind: str | None = None  # a metrics label: "timeout", "http_5xx", "parse"…
+
+
+def fetcher_for(fetcher: Fetcher, origin: str) -> Fetcher:
+    """The fetcher for a source's feed and article pages: guarded for sources added from chat."""
+    # The guard checks every connection (redirects too); the operator's sources file is trusted.
+    return fetcher.guarded() if origin == CHAT else fetcher
 
 
 def source_bounds(source: Source, policy: PollPolicy) -> Bounds:

@@ -138,11 +138,7 @@ async def mark_sent(
     Whoever holds the row now: it was delivered, so it is sent, even if it was cancelled while
     in flight or its claim was taken away (another holder then sees it is no longer theirs).
     """
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status != "sent")
-        .values(status="sent", telegram_message_id=message_id, sent_at=now)
-    )
+    await mark_sent_many(session, [(delivery_id, message_id)], now)
 
 
 async def mark_sent_many(

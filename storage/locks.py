@@ -7,10 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_name
 
-_XACT_LOCK = (
-    "SELECT pg_advisory_xact_lock(hashtextextended("
-    "'newsbot:' || current_schema() || ':' || :name, 0))"
-)
+# An advisory lock key named after `:name` and the schema, so that deployments sharing one
+# database (a schema each) never block each other.
+LOCK_KEY = "hashtextextended('newsbot:' || current_schema() || ':' || :name, 0)"
+_XACT_LOCK = f"SELECT pg_advisory_xact_lock({LOCK_KEY})"
 
 
 async def serialise(session: AsyncSession, name: str) -> None:

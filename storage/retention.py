@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.ledger import OPEN_STATUSES
 from storage.models import (
     Article,
     Broadcast,
@@ -25,7 +26,6 @@ from storage.models import (
     StoryTopic,
 )
 
-OPEN = ("pending", "sending")  # still owed: never pruned
 LIVE_BROADCASTS = ("draft", "running")  # their rows feed progress and the final report
 FINISHED_BROADCASTS = ("done", "cancelled")
 # A story carries this many LSH band rows (bot.news.dedup's 64 bands): it sizes story batches.
@@ -37,7 +37,7 @@ async def deliveries_batch(
 ) -> tuple[int, int | None]:
     """Delete finished ledger rows created before `cutoff`, outside live broadcasts."""
     live = select(Broadcast.id).where(Broadcast.status.in_(LIVE_BROADCASTS))
-    finished = Delivery.status.not_in(OPEN)
+    finished = Delivery.status.not_in(OPEN_STATUSES)
     outside_live = or_(Delivery.broadcast_id.is_(None), Delivery.broadcast_id.not_in(live))
     ids = await _ids(
         session,
@@ -106,7 +106,7 @@ async def digest_items_batch(session: AsyncSession, before_day: str, *, limit: i
 async def referenced_story_ids(session: AsyncSession) -> set[int]:
     """Stories an open ledger row still points at: a push owed, or a digest being sent."""
     rows = await session.execute(
-        select(Delivery.story_id, Delivery.story_ids).where(Delivery.status.in_(OPEN))
+        select(Delivery.story_id, Delivery.story_ids).where(Delivery.status.in_(OPEN_STATUSES))
     )
     found: set[int] = set()
     for story_id, story_ids in rows:
@@ -141,11 +141,15 @@ async def delete_stories(
     session: AsyncSession, ids: Sequence[int], keep: Collection[int] = ()
 ) -> dict[str, int]:
     """Delete stories with their articles, topics and band keys, sparing those still owed."""
-    owed = await _ids(
-        session,
-        select(Delivery.story_id).where(Delivery.status.in_(OPEN), Delivery.story_id.in_(ids)),
+    owed = set(
+        await _ids(
+            session,
+            select(Delivery.story_id).where(
+                Delivery.status.in_(OPEN_STATUSES), Delivery.story_id.in_(ids)
+            ),
+        )
     )
-    doomed = [i for i in ids if i not in keep and i not in set(owed)]
+    doomed = [i for i in ids if i not in keep and i not in owed]
     if not doomed:
         return {"stories": 0, "articles": 0}
     # Articles go with their story: left behind with no story they would count as unprocessed.

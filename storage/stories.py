@@ -74,13 +74,7 @@ async def create_story(
         bands = [{"band_key": k, "story_id": story_id} for k in dict.fromkeys(band_keys)]
         await session.execute(insert_for(session, StoryBand).on_conflict_do_nothing(), bands)
     if topics:
-        memberships = [
-            {"story_id": story_id, "topic": t, "published_at": row["published_at"]}
-            for t in dict.fromkeys(topics)
-        ]
-        await session.execute(
-            insert_for(session, StoryTopic).on_conflict_do_nothing(), memberships
-        )
+        await _add_memberships(session, story_id, topics, row["published_at"])
     return story_id
 
 
@@ -88,13 +82,19 @@ async def set_topics(
     session: AsyncSession, story_id: int, topics: Sequence[str], published_at: datetime
 ) -> None:
     """Add topics to a story (never removes one)."""
+    await _add_memberships(session, story_id, topics, published_at)
+    merged = sorted(set((await session.get_one(Story, story_id)).topics) | set(topics))
+    await session.execute(update(Story).where(Story.id == story_id).values(topics=merged))
+
+
+async def _add_memberships(
+    session: AsyncSession, story_id: int, topics: Sequence[str], published_at: datetime
+) -> None:
     rows = [
         {"story_id": story_id, "topic": t, "published_at": published_at}
         for t in dict.fromkeys(topics)
     ]
     await session.execute(insert_for(session, StoryTopic).on_conflict_do_nothing(), rows)
-    merged = sorted(set((await session.get_one(Story, story_id)).topics) | set(topics))
-    await session.execute(update(Story).where(Story.id == story_id).values(topics=merged))
 
 
 # One bound array instead of 64 expanded parameters: the statement text never changes, so both
