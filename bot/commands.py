@@ -159,7 +159,9 @@ async def show_sources(settings: Settings) -> int:
 async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: bool) -> int:
     """Print the newest stories, as a table or one JSON array."""
     if topic is not None:
-        found = _topic_string(topic)
+        from bot.news.taxonomy import resolve_topic
+
+        found = resolve_topic(topic)
         if found is None:
             hint = "give a topic (e.g. olahraga) or a province (e.g. Jawa Timur)"
             Console(stderr=True).print(escape(f"unknown topic {topic!r}: {hint}"))
@@ -187,17 +189,6 @@ async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: 
     if not views:
         console.print("nothing stored yet: run `newsbot ingest --once`")
     return 0
-
-
-def _topic_string(name: str) -> str | None:
-    """The stored topic string for a topic or a province as an operator types it."""
-    from bot.news.taxonomy import find_region, find_topic, region_topic
-
-    found = find_topic(name)
-    if found is not None:
-        return found.slug
-    region = find_region(name)
-    return region_topic(region) if region is not None else None
 
 
 def _when(moment: datetime | None, settings: Settings) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from bot.news.taxonomy import find_region, find_topic, region_topic, topic_label
+from bot.news.taxonomy import resolve_topic, topic_label
 
 MAX_BYTES = 10_000_000
 NAME_CHARS = 200  # the width of sources.name
@@ -111,12 +111,9 @@ def _topic(outline: ET.Element, path: tuple[str, ...]) -> str | None:
         label = label.strip()
         if not label:
             continue
-        topic = find_topic(label)
+        topic = resolve_topic(label)
         if topic is not None:
-            return topic.slug
-        region = find_region(label)
-        if region is not None:
-            return region_topic(region)
+            return topic
     return None
 
 

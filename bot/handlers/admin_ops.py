@@ -16,7 +16,8 @@ from bot.delivery.outcomes import EVENT_KIND as DELIVERY_EVENTS
 from bot.delivery.source_guard import RefusedURL, check_source_url
 from bot.formatting import esc
 from bot.handlers.admin_guard import admin_lang, admin_only
-from bot.handlers.common import chat_tz, reply, resolve_topic
+from bot.handlers.common import chat_tz, reply
+from bot.news.taxonomy import resolve_topic
 from bot.pilihan import local_day, pick_pilihan
 from storage import chats, ledger, sources
 from storage.models import Article, EventLog, Source, Story

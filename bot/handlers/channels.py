@@ -25,12 +25,11 @@ from bot.handlers.common import (
     echo,
     lang_of,
     reply,
-    resolve_topic,
     unknown_topic_text,
 )
 from bot.handlers.settings import refusal_text, settings_text
 from bot.handlers.typed_settings import Refusal, is_setting_word, parse_setting
-from bot.news.taxonomy import topic_label
+from bot.news.taxonomy import resolve_topic, topic_label
 from storage import chats
 from storage.chats import PILIHAN, TOPIC
 

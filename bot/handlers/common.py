@@ -16,7 +16,10 @@ from telegram.error import TelegramError
 from bot.context import BotContext
 from bot.formatting import esc
 from bot.i18n import pick_language
-from bot.news.taxonomy import TAXONOMY, find_region, find_topic, region_topic, topic_label
+from bot.news.taxonomy import (
+    TAXONOMY,
+    topic_label,
+)
 from storage import chats
 from storage.models import Chat
 
@@ -137,18 +140,6 @@ async def reply(
         link_preview_options=preview,
         do_quote=False,
     )
-
-
-def resolve_topic(name: str) -> str | None:
-    """A topic string for what a reader typed: a taxonomy topic or a province."""
-    name = name.strip()
-    if not name:
-        return None
-    topic = find_topic(name)
-    if topic is not None:
-        return topic.slug
-    region = find_region(name)
-    return region_topic(region) if region else None
 
 
 def topic_names(lang: str) -> str:

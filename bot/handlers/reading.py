@@ -21,11 +21,10 @@ from bot.handlers.common import (
     may_change,
     refuse,
     reply,
-    resolve_topic,
     too_many,
     unknown_topic,
 )
-from bot.news.taxonomy import is_valid_topic, topic_label
+from bot.news.taxonomy import is_valid_topic, resolve_topic, topic_label
 from bot.pilihan import pick_pilihan
 from storage.stories import latest_stories
 

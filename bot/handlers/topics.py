@@ -17,10 +17,9 @@ from bot.handlers.common import (
     raw_args,
     refuse,
     reply,
-    resolve_topic,
     unknown_topic_text,
 )
-from bot.news.taxonomy import TAXONOMY, is_valid_topic, topic_label
+from bot.news.taxonomy import TAXONOMY, is_valid_topic, resolve_topic, topic_label
 from storage import chats
 from storage.chats import TOPIC
 from storage.stories import latest_stories

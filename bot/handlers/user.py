@@ -26,12 +26,11 @@ from bot.handlers.common import (
     raw_args,
     refuse,
     reply,
-    resolve_topic,
     too_many,
     topic_names,
     unknown_topic,
 )
-from bot.news.taxonomy import topic_label
+from bot.news.taxonomy import resolve_topic, topic_label
 from storage import chats
 from storage.chats import KEYWORD, PILIHAN, TOPIC
 

@@ -291,3 +291,15 @@ def topic_label(topic: str, lang: str = "id") -> str:
     if found is None:
         return topic
     return found.name_en if lang == "en" else found.name_id
+
+
+def resolve_topic(name: str) -> str | None:
+    """The stored topic string for what a reader or operator typed: a topic or a province."""
+    name = name.strip()
+    if not name:
+        return None
+    topic = find_topic(name)
+    if topic is not None:
+        return topic.slug
+    region = find_region(name)
+    return region_topic(region) if region else None
