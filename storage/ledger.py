@@ -172,13 +172,6 @@ async def mark_skipped(
     await _finish(session, delivery_id, worker, status="skipped", error=reason[:1000])
 
 
-async def mark_cancelled(
-    session: AsyncSession, delivery_id: int, reason: str, *, worker: str = "-"
-) -> None:
-    """Drop a claimed row whose broadcast was cancelled."""
-    await _finish(session, delivery_id, worker, status="cancelled", error=reason[:1000])
-
-
 async def reschedule(
     session: AsyncSession,
     delivery_id: int,

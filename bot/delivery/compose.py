@@ -62,7 +62,7 @@ class Outgoing:
     rendered: Rendered | None = None
     copy_from: tuple[int, int] | None = None  # (chat id, message id) for copyMessage
     skip_reason: str | None = None
-    skip_as: str = "skipped"  # the row's status when not sent: skipped, failed or cancelled
+    skip_as: str = "skipped"  # when not sent: skipped or failed ("cancelled" is just dropped)
 
     @classmethod
     def broken(cls, row: Claimed, reason: str) -> Outgoing:

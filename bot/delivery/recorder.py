@@ -81,8 +81,6 @@ class Recorder:
         if not outcome.holds_slot:
             if item.skip_as == "failed":
                 await ledger.mark_failed(session, item.delivery_id, verdict.reason, worker=me)
-            elif item.skip_as == "cancelled":
-                await ledger.mark_cancelled(session, item.delivery_id, verdict.reason, worker=me)
             else:
                 await ledger.mark_skipped(session, item.delivery_id, verdict.reason, worker=me)
         elif action is Action.DEFER:

@@ -189,6 +189,11 @@ class Sender:
         self._held.update(row.id for row in fresh)
         now, late = self.pacer.now(), []
         for item in await self._compose(fresh):
+            if item.skip_as == "cancelled":
+                # Cancelling the broadcast already marked (and counted) its open rows.
+                self._held.discard(item.delivery_id)
+                self.stats["dropped"] += 1
+                continue
             if item.skip_reason is not None:
                 verdict = Verdict(Action.FAIL, item.skip_reason)
                 self._results.put_nowait(Outcome(item, verdict, holds_slot=False))
@@ -373,7 +378,10 @@ class Sender:
             if outcome.holds_slot:
                 self._slots.release()
         if any(o.verdict.action is not Action.SENT for o in batch):
-            self.wake()
+            # Rows went back to the ledger (or a chat is gone): look for work again, but
+            # without the claims check `wake()` forces for outside callers.
+            self._drained = False
+            self._wake.set()
 
     async def _finish(self, writer: asyncio.Task[None]) -> None:
         if self._tasks:
