@@ -16,14 +16,15 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from bot.delivery.outcomes import OUTCOMES
+
 if TYPE_CHECKING:  # the ingest pipeline is heavy to import; only its report type is used
     from bot.ingest import CycleReport
 
-# Outcomes the sender tallies (bot.delivery.errors.Action values, plus "skipped"); always
-# exported, so a dashboard shows 0 rather than nothing before the first send.
-SEND_OUTCOMES = ("sent", "deferred", "blocked", "migrated", "retried", "failed", "skipped")
-# The sender also counts resends as plain text; those are not separate messages.
-_NOT_OUTCOMES = frozenset({"plain_text"})
+# Outcomes the sender tallies, always exported, so a dashboard shows 0 rather than nothing
+# before the first send. Resends as plain text are not separate messages, and the sender's
+# own bookkeeping (rows handed back to the ledger, dropped from its queue) is not an outcome.
+SEND_OUTCOMES = tuple(o for o in OUTCOMES if o != "plain_text")
 RATE_WINDOW = 60.0
 
 
@@ -117,7 +118,7 @@ class SenderCollector(Collector):
         messages = CounterMetricFamily(
             "newsbot_messages_sent", "Messages the sender handled, by outcome", labels=["outcome"]
         )
-        for outcome in sorted(set(SEND_OUTCOMES) | set(stats) - _NOT_OUTCOMES):
+        for outcome in SEND_OUTCOMES:
             messages.add_metric([outcome], stats.get(outcome, 0))
         yield messages
         yield CounterMetricFamily(

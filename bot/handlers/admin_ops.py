@@ -13,6 +13,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.delivery import outbox
 from bot.delivery.outcomes import EVENT_KIND as DELIVERY_EVENTS
+from bot.delivery.outcomes import OUTCOMES
 from bot.delivery.source_guard import RefusedURL, check_source_url
 from bot.formatting import esc
 from bot.handlers.admin_guard import admin_lang, admin_only
@@ -23,12 +24,6 @@ from storage import chats, ledger, sources
 from storage.models import Article, EventLog, Source, Story
 
 PAGE = 500
-# The /stats placeholders for the day's delivery outcomes (bot.delivery.outcomes.OUTCOMES).
-STAT_OUTCOMES = {
-    "sent": "sent", "blocked": "blocked", "not_found": "chat_not_found", "migrated": "migrated",
-    "deferred": "deferred", "retried": "retried", "failed": "failed", "plain": "plain_text",
-    "cancelled": "cancelled", "skipped": "skipped",
-}  # fmt: skip
 
 
 def _midnight(now: datetime, ctx: BotContext) -> datetime:
@@ -76,7 +71,7 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         pilihan=pilihan,
         topics=esc(topics or none),
         stories=stories or 0,
-        **{key: done.get(name, 0) for key, name in STAT_OUTCOMES.items()},
+        **{name: done.get(name, 0) for name in OUTCOMES},  # the catalogue's placeholders
         pending=pending,
         last_error=esc((last_error or none)[:200]),
         failing=esc(", ".join(failing[:15]) or none) + (" …" if len(failing) > 15 else ""),
