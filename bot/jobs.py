@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +17,7 @@ from telegram.ext import JobQueue
 
 from bot.config import Settings, parse_clock
 from bot.context import BotApp, BotContext
+from bot.delivery.quiet import chat_zone
 from bot.pilihan import local_day, pick_pilihan
 from storage import chats, sources
 from storage.models import Chat, Delivery
@@ -75,7 +75,7 @@ async def due_digests(
         return [], None
     due: list[DueDigest] = []
     for chat in page:
-        tz = ZoneInfo(chat.timezone) if chat.timezone else settings.tz
+        tz = chat_zone(chat.timezone, settings.tz)
         slot = due_slot(now, tz, chat_times(chat, settings))
         if slot is not None:
             due.append(DueDigest(chat.id, slot[0], slot[1], tz))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.pilihan import local_day
 from storage import ledger
 from storage.dialect import insert_for
 from storage.models import Broadcast, Chat, DigestItem
@@ -119,8 +120,7 @@ async def cancel_broadcast(
         .values(status="cancelled", finished_at=now)
     )
     cancelled = await ledger.cancel_open(session, broadcast_id)
-    day = now.astimezone(tz).date().isoformat()
-    await ledger.add_outcomes(session, day, {"cancelled": cancelled})
+    await ledger.add_outcomes(session, local_day(now, tz), {"cancelled": cancelled})
     return cancelled
 
 

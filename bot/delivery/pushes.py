@@ -10,19 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.outbox import DEFAULT_TZ, PAGE
 from bot.delivery.quiet import chat_zone, in_quiet_hours, quiet_ends_at
 from storage import ledger
 from storage.dialect import dialect_name
 from storage.models import Chat, Story, StoryTopic, Subscription
 
-PAGE = 1000
 OWED_BATCH = 50
-DEFAULT_TZ = ZoneInfo("Asia/Jakarta")
 
 
 def keyword_matches(keyword: str, text: str) -> bool:
@@ -77,16 +75,15 @@ async def enqueue_pushes(
             )
         ).all()
     )
+    memberships: dict[int, set[str]] = {}
+    query = select(StoryTopic.story_id, StoryTopic.topic).where(
+        StoryTopic.story_id.in_(story_ids)
+    )
+    for story_id, topic in await session.execute(query):
+        memberships.setdefault(story_id, set()).add(topic)
     added = 0
     for story in (await session.scalars(select(Story).where(Story.id.in_(story_ids)))).all():
-        topics = list(
-            (
-                await session.scalars(
-                    select(StoryTopic.topic).where(StoryTopic.story_id == story.id)
-                )
-            ).all()
-        )
-        topics = sorted(set(topics) | set(story.topics))
+        topics = sorted(memberships.get(story.id, set()) | set(story.topics))
         text = f"{story.title}\n{story.summary}"
         matched = [k for k in keywords if keyword_matches(k, text)]
         added += await _enqueue_story(session, story.id, topics, matched, now, tz)

@@ -24,13 +24,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, MessageId
 
 from bot.delivery.compose import Composer, Outgoing, plain_text
 from bot.delivery.errors import Action, Verdict, classify
+from bot.delivery.outbox import DEFAULT_TZ
 from bot.delivery.pacing import Pacer
 from bot.delivery.recorder import Outcome, Recorder
 from bot.outgoing import send_kwargs
@@ -51,7 +51,6 @@ ERROR_PAUSE = 2.0
 BOT_WIDE_WINDOW = 2.0
 DEFAULT_LEASE = timedelta(minutes=2)
 STOP_WRITE_TIMEOUT = 60.0
-DEFAULT_TZ = ZoneInfo("Asia/Jakarta")
 
 
 def worker_name() -> str:
@@ -153,7 +152,9 @@ class Sender:
         if paused > 0:
             # Flood control for the whole bot: what cannot go out soon goes back to the ledger.
             if paused > HOLD_SECONDS and self._heap:
-                await self._hand_back([item for _, _, item in self._heap])
+                queued = [item for _, _, item in self._heap]
+                self._heap.clear()
+                await self._hand_back(queued)
             await self._idle(min(paused, IDLE_POLL))
             return
         if self._sweep:
@@ -245,9 +246,7 @@ class Sender:
 
     async def _hand_back(self, items: Sequence[Outgoing]) -> None:
         """Return rows to the ledger, each due when its chat (or the bot) may send again."""
-        ids = {item.delivery_id for item in items}
-        self._heap = [entry for entry in self._heap if entry[2].delivery_id not in ids]
-        heapq.heapify(self._heap)
+        ids = {item.delivery_id for item in items}  # none of them is in the queue any more
         now, wall = self.pacer.now(), self._clock()
         by_due: dict[datetime, list[int]] = {}
         for item in items:

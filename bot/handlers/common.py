@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
@@ -14,6 +13,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
+from bot.delivery.quiet import chat_zone
 from bot.formatting import esc
 from bot.i18n import pick_language
 from bot.news.taxonomy import (
@@ -74,7 +74,7 @@ async def chat_of(session: AsyncSession, update: Update, ctx: BotContext) -> Cha
 
 def chat_tz(chat: Chat, ctx: BotContext) -> tzinfo:
     """The chat's time zone, else the bot's."""
-    return ZoneInfo(chat.timezone) if chat.timezone else ctx.settings.tz
+    return chat_zone(chat.timezone, ctx.settings.tz)
 
 
 def pilihan_times(chat: Chat, ctx: BotContext) -> list[str]:
