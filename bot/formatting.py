@@ -83,15 +83,10 @@ def short_summary(summary: str, sentences: int = SUMMARY_SENTENCES) -> str:
     return " ".join(parts[:sentences])
 
 
-def follow_link(bot_username: str | None, payload: str = PILIHAN_PAYLOAD) -> str | None:
-    """The deep link that follows Berita Pilihan in one tap."""
-    return start_link(bot_username, payload)
-
-
 def follow_prompt(lang: str, bot_username: str | None, *, catalogue: Catalogue) -> str:
     """The prompt line that turns a forwarded message into a new follower."""
     prompt = esc(catalogue.text(lang, "follow.prompt"))
-    link = follow_link(bot_username)
+    link = start_link(bot_username, PILIHAN_PAYLOAD)  # follows Berita Pilihan in one tap
     return catalogue.text(lang, "follow.link", link=esc(link), prompt=prompt) if link else prompt
 
 

@@ -144,7 +144,7 @@ async def _ingest(ctx: BotContext) -> None:
         log.info("ingest: %d new stories", len(report.new_story_ids))
         service = ctx.state.delivery
         if service is not None:
-            await service.push_owed()
+            service.kick()  # its upkeep owes the pushes now (running it here too would race)
 
 
 async def pilihan_job(ctx: BotContext) -> None:
@@ -155,7 +155,7 @@ async def pilihan_job(ctx: BotContext) -> None:
     if owed:
         log.info("Berita Pilihan owed to %d chats", owed)
         service = ctx.state.delivery
-        if service is not None and hasattr(service, "kick"):
+        if service is not None:
             service.kick()
 
 

@@ -273,13 +273,9 @@ async def skip_chat(session: AsyncSession, chat_pk: int, reason: str) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def counts(
-    session: AsyncSession, *, since: datetime | None = None, broadcast_id: int | None = None
-) -> dict[str, int]:
-    """Rows per status (created since `since`, or of one broadcast), for /stats and progress."""
+async def counts(session: AsyncSession, *, broadcast_id: int | None = None) -> dict[str, int]:
+    """Rows per status (all, or of one broadcast), for a broadcast's progress."""
     query = select(Delivery.status, func.count()).group_by(Delivery.status)
-    if since is not None:
-        query = query.where(Delivery.created_at >= since)
     if broadcast_id is not None:
         query = query.where(Delivery.broadcast_id == broadcast_id)
     return {status: int(n) for status, n in (await session.execute(query)).all()}

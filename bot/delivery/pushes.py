@@ -76,9 +76,7 @@ async def enqueue_pushes(
         ).all()
     )
     memberships: dict[int, set[str]] = {}
-    query = select(StoryTopic.story_id, StoryTopic.topic).where(
-        StoryTopic.story_id.in_(story_ids)
-    )
+    query = select(StoryTopic.story_id, StoryTopic.topic).where(StoryTopic.story_id.in_(story_ids))
     for story_id, topic in await session.execute(query):
         memberships.setdefault(story_id, set()).add(topic)
     added = 0

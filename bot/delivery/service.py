@@ -175,6 +175,10 @@ class DeliveryService:
         await self._show_progress(broadcast_id, final=True)
 
     async def _show_progress(self, broadcast_id: int, *, final: bool) -> None:
+        last = self._last_edit.get(broadcast_id)
+        now = time.monotonic()
+        if not final and last is not None and now - last[0] < PROGRESS_EVERY:
+            return  # before counting: the counts are a GROUP BY over the broadcast's rows
         async with self._sessions() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
             counts = await ledger.counts(session, broadcast_id=broadcast_id)
@@ -183,11 +187,7 @@ class DeliveryService:
         chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
         if chat_id is None:
             return
-        now = time.monotonic()
         sent = counts.get("sent", 0)
-        last = self._last_edit.get(broadcast_id)
-        if not final and last is not None and now - last[0] < PROGRESS_EVERY:
-            return
         rate = (sent - last[1]) / (now - last[0]) if last and now > last[0] else 0.0
         self._last_edit[broadcast_id] = (now, sent)
         tally = progress.Tally.of(counts, broadcast.total, rate)

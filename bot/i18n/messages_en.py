@@ -37,7 +37,6 @@ MESSAGES: dict[str, str] = {
     "not_following": "You do not follow {what}.",
     "stopped": "🔕 Every subscription stopped. Send /subscribe to follow again.",
     "stop.nothing": "You do not follow anything yet. Send /subscribe to start.",
-    "subs.current": "You follow: {items}.",
     "subs.none": "nothing yet",
     "what.pilihan": "Berita Pilihan",
     # Problems, always with a way forward
@@ -90,7 +89,6 @@ MESSAGES: dict[str, str] = {
     "button.times": "🗞 Pilihan: {times}",
     "button.quiet": "🌙 Quiet hours: {quiet}",
     "button.language": "🌐 Bahasa Indonesia",
-    "button.tz": "🕒 {tz}",
     "settings.saved": "Saved.",
     # Typed settings; {command} is "/settings" or "/channel @name"
     "settings.usage": (

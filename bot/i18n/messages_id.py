@@ -37,7 +37,6 @@ MESSAGES: dict[str, str] = {
     "not_following": "Anda tidak sedang mengikuti {what}.",
     "stopped": "🔕 Semua langganan dihentikan. Kirim /subscribe untuk mengikuti lagi.",
     "stop.nothing": "Anda belum mengikuti apa pun. Kirim /subscribe untuk mulai.",
-    "subs.current": "Langganan Anda: {items}.",
     "subs.none": "belum ada",
     "what.pilihan": "Berita Pilihan",
     # Problems, always with a way forward
@@ -97,7 +96,6 @@ MESSAGES: dict[str, str] = {
     "button.times": "🗞 Pilihan: {times}",
     "button.quiet": "🌙 Jam tenang: {quiet}",
     "button.language": "🌐 English",
-    "button.tz": "🕒 {tz}",
     "settings.saved": "Tersimpan.",
     # Typed settings; {command} is "/settings" or "/channel @name"
     "settings.usage": (
