@@ -24,11 +24,11 @@ from aiohttp import web
 from bench._data import SHARED_DATA
 from bench.poll_server import FeedFarm
 from bot.config import Settings
-from bot.enrichment import Enricher, EnrichPolicy, StoryChanges
-from bot.ingest import Ingestor, utcnow
-from bot.news.cadence import Bounds
-from bot.polling import PollPolicy
-from bot.resources import Resources, open_resources
+from bot.ingest.cycle import Ingestor, utcnow
+from bot.ingest.enrichment import Enricher, EnrichPolicy, StoryChanges
+from bot.ingest.polling import PollPolicy
+from bot.news.fetch.cadence import Bounds
+from bot.runtime import Resources, open_resources
 
 INDOSUM = SHARED_DATA / "summarization" / "indosum_dev.jsonl"
 

@@ -10,7 +10,7 @@ import hashlib
 
 import numpy as np
 
-from bot.news.shingles import shingles, words
+from bot.news.dedup.shingles import shingles, words
 
 BITS = 64
 MAX_DISTANCE = 3  # "k = 3": at most three differing bits count as the same story

@@ -21,7 +21,7 @@ from bench import _simhash
 from bench._data import require_shared_data
 from bench.dedup_eval import DATELINES, Doc, Pair, build_pairs, distinct_docs, load_docs
 from bench.dedup_eval import make_variant as variant_of
-from bot.news.dedup import (
+from bot.news.dedup.minhash import (
     PARAMS,
     DedupParams,
     band_keys,
@@ -29,7 +29,7 @@ from bot.news.dedup import (
     is_same_story,
     signatures,
 )
-from bot.news.story_index import StoryIndex
+from bot.news.dedup.story_index import StoryIndex
 
 CONFIGS: dict[str, DedupParams] = {
     "minhash k=3 128 64x2 (chosen)": PARAMS,

@@ -110,7 +110,7 @@ def load_docs(data: Path) -> list[Doc]:
 
 
 def _split_dateline(text: str) -> tuple[str, str]:
-    # The builder's own dateline pattern, deliberately independent of bot.news.shingles.
+    # The builder's own dateline pattern, deliberately independent of bot.news.dedup.shingles.
     match = re.match(r"^(.{0,80}?(?:\.com|\.co\.id|\.CO\.ID|News\)|ANTARA\)|Indonesia)\s*"
                      r"(?:\|\s*[A-Z ]+)?\s*[-–—](?:\s*[-–—])?\s*)", text)  # fmt: skip
     return (match.group(1), text[match.end() :]) if match else ("", text)

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 
 from bench._data import require_shared_data
-from bot.news import dedup
+from bot.news.dedup import minhash as dedup
 from storage import stories
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade

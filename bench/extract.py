@@ -17,7 +17,7 @@ from typing import Any
 import trafilatura
 
 from bench._data import require_shared_data
-from bot.news.extract import extract_article
+from bot.news.extract.article import extract_article
 
 GOLD_FOLDERS = ("html/id/fundus_mediaindonesia", "html/intl/fundus")
 REPEATS = 5
@@ -113,7 +113,7 @@ def _best_ms(func: Callable[[Page], str], page: Page) -> tuple[float, str]:
 def _cleaner() -> Callable[[str], str] | None:
     """Return boilerplate.clean_article's body when that module exists, else None."""
     try:
-        module = importlib.import_module("bot.news.boilerplate")
+        module = importlib.import_module("bot.news.text.boilerplate")
     except ImportError:
         return None
     clean = getattr(module, "clean_article", None)

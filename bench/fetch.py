@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bench.poll_server import FeedFarm
-from bot.news.fetch import Fetcher, FetchError, FetchPolicy, FetchResult
+from bot.news.fetch.client import Fetcher, FetchError, FetchPolicy, FetchResult
 
 N_FEEDS = 300
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from bench._data import require_shared_data
 from bench._pipeline import FarmProcess, load_docs, open_bench_ingestor, peak_rss_mb
-from bot.ingest import SourceReport
+from bot.ingest.cycle import SourceReport
 from storage.models import Article, Story
 
 ITEMS_PER_FEED = 20

@@ -1,7 +1,7 @@
 """Measure a poll cycle over N loopback feeds, then a second cycle where nothing changed.
 
 The farm (bench.poll_server.FeedFarm, 20 items a feed) runs in its own process, so CPU time
-and peak RSS are the bot's alone. The Ingestor is built by bot.resources.open_resources on a
+and peak RSS are the bot's alone. The Ingestor is built by bot.runtime.open_resources on a
 fresh SQLite file with FETCH_PAGES off: article pages are not read, so the cycle is the poll
 (fetch, parse, store).
 By default enrichment is skipped (NoEnrichment); with --enrich it runs on the feed summaries
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench._pipeline import FarmProcess, open_bench_ingestor, peak_rss_mb
-from bot.ingest import CycleReport, Ingestor, SourceReport
+from bot.ingest.cycle import CycleReport, Ingestor, SourceReport
 
 
 @dataclass

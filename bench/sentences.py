@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench._data import require_shared_data
-from bot.news.sentences import sentence_spans
+from bot.news.text.sentences import sentence_spans
 
 
 def load_documents(path: Path) -> list[tuple[str, str, set[int]]]:

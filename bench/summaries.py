@@ -1,6 +1,6 @@
 """Compare the extractive summariser with LEAD-3 on IndoSum by ROUGE-1/2/L F1.
 
-The shipped sentence model (bot.news.summary_model) was fitted on all of indosum_dev, so on
+The shipped sentence model (bot.news.text.summary_model) was fitted on all of indosum_dev, so on
 that file its scores are in-sample. On it, this bench therefore also scores each article with
 a model fitted without the article's fold (bench.train_summarizer's 5 folds): the "cv" rows
 are the honest figures, and the gains are computed from them. On any other file the shipped
@@ -18,10 +18,10 @@ from pathlib import Path
 from bench._data import require_shared_data
 from bench.rouge import rouge
 from bench.train_summarizer import fold_models, folds_of, load
-from bot.news.boilerplate import clean_article
-from bot.news.sentences import split_sentences
-from bot.news.summarize import summarize
-from bot.news.summary_model import MODEL, SentenceModel
+from bot.news.text.boilerplate import clean_article
+from bot.news.text.sentences import split_sentences
+from bot.news.text.summarize import summarize
+from bot.news.text.summary_model import MODEL, SentenceModel
 
 TRAINING_FILE = "indosum_dev.jsonl"
 FOLDS = 5

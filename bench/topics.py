@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench._data import require_shared_data
-from bot.news.topics import classify
+from bot.news.topics.classify import classify
 
 # IndoSum category -> the taxonomy slugs it covers. IndoSum's "hiburan" is CNN Indonesia's
 # "gaya-hidup" and Merdeka's "sehat" as much as entertainment; its "teknologi" includes science

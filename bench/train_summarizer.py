@@ -1,11 +1,11 @@
 """Fit the summariser's sentence scorer on IndoSum's extractive labels, with k-fold CV.
 
-Features come from bot.news.summarize.sentence_features over the sentences the bot itself
+Features come from bot.news.text.summarize.sentence_features over the sentences the bot itself
 finds (clean_article, then split_sentences); IndoSum's gold_labels index the dataset's own
 sentence lists, so each of our sentences takes the label of the dataset sentence that covers
 most of its words. Logistic regression is fitted with numpy (Newton steps, L2): a dozen lines,
 so no scikit-learn dependency. Reports ROUGE on held-out folds, then fits on all of dev and
-with --write rewrites the MODEL constant in bot/news/summary_model.py.
+with --write rewrites the MODEL constant in bot/news/text/summary_model.py.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ import numpy.typing as npt
 
 from bench._data import require_shared_data
 from bench.rouge import rouge_l, rouge_n, tokenize
-from bot.news.boilerplate import clean_article
-from bot.news.summarize import Sentence, article_sentences, select, sentence_features
-from bot.news.summary_model import FEATURES, SentenceModel
+from bot.news.text.boilerplate import clean_article
+from bot.news.text.summarize import Sentence, article_sentences, select, sentence_features
+from bot.news.text.summary_model import FEATURES, SentenceModel
 
 Array = npt.NDArray[np.float64]
-_MODEL_FILE = Path(__file__).resolve().parents[1] / "bot" / "news" / "summary_model.py"
+_MODEL_FILE = Path(__file__).resolve().parents[1] / "bot" / "news" / "text" / "summary_model.py"
 _MIN_COVER = 0.5
 
 

@@ -13,7 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-BUNDLED_SOURCES = Path(__file__).with_name("sources.toml")
+BUNDLED_SOURCES = Path(__file__).parent / "ingest" / "sources.toml"
 MIN_RETENTION_DAYS = 7
 _ASYNC_DRIVERS = (
     ("postgres://", "postgresql+asyncpg://"),

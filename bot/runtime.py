@@ -11,12 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.enrichment import Enricher, EnrichPolicy
-from bot.ingest import CycleReport, Ingestor, utcnow
-from bot.news.cadence import Bounds
-from bot.news.fetch import Fetcher, FetchPolicy
-from bot.polling import PollPolicy
-from bot.sources_file import load_sources
+from bot.ingest.cycle import CycleReport, Ingestor, utcnow
+from bot.ingest.enrichment import Enricher, EnrichPolicy
+from bot.ingest.polling import PollPolicy
+from bot.ingest.sources_file import load_sources
+from bot.news.fetch.cadence import Bounds
+from bot.news.fetch.client import Fetcher, FetchPolicy
 from storage.db import (
     DatabaseUnavailable,
     check_sqlite_file,

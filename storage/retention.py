@@ -28,7 +28,7 @@ from storage.models import (
 
 LIVE_BROADCASTS = ("draft", "running")  # their rows feed progress and the final report
 FINISHED_BROADCASTS = ("done", "cancelled")
-# A story carries this many LSH band rows (bot.news.dedup's 64 bands): it sizes story batches.
+# A story carries this many LSH band rows (64 bands, bot.news.dedup.minhash): sizes story batches.
 BAND_ROWS = 64
 
 

@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import BUNDLED_SOURCES, Settings, load_settings
-from bot.logs import RedactSecrets, redact
-from bot.sources_file import load_sources
+from bot.ingest.sources_file import load_sources
+from bot.ops.logs import RedactSecrets, redact
 
 TOKEN = "123456789:AAEhBP0av18Lp0bwGjlj23e6a_Y7n-ABCDE"
 

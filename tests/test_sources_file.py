@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources_file import SourcesFileError, load_sources
+from bot.ingest.sources_file import SourcesFileError, load_sources
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -6,11 +6,11 @@ import logging
 from collections.abc import Iterable
 
 from bot.config import Settings
-from bot.logs import redact
-from bot.sources_file import SourcesFileError
+from bot.ingest.sources_file import SourcesFileError
+from bot.ops.logs import redact
 from storage.db import DatabaseUnavailable
 
-log = logging.getLogger("bot.cli")
+log = logging.getLogger("bot.cli.main")
 
 
 def explain_failure(exc: BaseException, settings: Settings) -> tuple[str, int]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.config import MIN_RETENTION_DAYS, Settings, load_settings
-from bot.logs import setup_logging
+from bot.ops.logs import setup_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         # The boundary: no traceback (it may carry the token) reaches the terminal.
-        from bot.cli_failures import explain_failure
+        from bot.cli.failures import explain_failure
 
         message, code = explain_failure(exc, settings)
         print(f"newsbot: {message}", file=sys.stderr)
@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here so `newsbot --help` stays fast and each command loads only what it uses.
-    from bot import commands
+    from bot.cli import subcommands as commands
 
     handler: str = args.handler
     if handler == "ingest":
@@ -125,7 +125,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if handler == "db_upgrade":
         return await commands.db_upgrade(settings)
     if handler in ("import_opml", "export_opml", "db_prune", "db_copy"):
-        from bot import maintenance
+        from bot.cli import maintenance
 
         if handler == "db_copy":
             return await maintenance.db_copy(settings, args.source)
@@ -135,7 +135,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return await maintenance.import_opml(settings, args.file)
         return await maintenance.export_opml(settings, args.file)
     if handler in ("run", "web", "worker"):
-        from bot.runner import run_bot
+        from bot.cli.processes import run_bot
 
         return await run_bot(settings, args.command)
     raise AssertionError(handler)

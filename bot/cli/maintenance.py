@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings, async_database_url
-from bot.ingest import utcnow
-from bot.opml import ExportedSource, OpmlError, read_opml, write_opml
-from bot.resources import open_database, open_resources
-from bot.retention import RetentionPolicy, policy_of, prune
-from bot.source_import import ImportConflict, import_feeds
-from bot.sources_file import load_sources
+from bot.ingest.cycle import utcnow
+from bot.ingest.opml import ExportedSource, OpmlError, read_opml, write_opml
+from bot.ingest.opml_import import ImportConflict, import_feeds
+from bot.ingest.sources_file import load_sources
+from bot.ops.retention import RetentionPolicy, policy_of, prune
+from bot.runtime import open_database, open_resources
 from storage import sources
 from storage.copy import CopyRefused, copy_database
 from storage.db import session_factory

@@ -6,7 +6,7 @@
 - `worker`: ingest, and delivery with the digest scheduler; any number of them can share one
   database. Every worker polls (each due source is claimed by one of them); delivery and the
   digest scheduler run in exactly one at a time, the holder of the "lead" role
-  (`bot.leader`), and another worker takes over within seconds when the holder dies.
+  (`bot.ops.leader`), and another worker takes over within seconds when the holder dies.
 
 The lifecycle is spelled out (rather than `run_polling`) so it runs inside the CLI's event loop
 and closes in reverse order on SIGINT/SIGTERM: stop taking updates, let running handlers and
@@ -24,15 +24,15 @@ from contextlib import AsyncExitStack
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.app import build_application, menu_commands
 from bot.config import Settings
-from bot.context import BotApp
-from bot.health import start_ops_server
-from bot.jobs import schedule_jobs
-from bot.leader import Role
-from bot.metrics import Metrics
-from bot.resources import open_resources
-from bot.retention import schedule_retention
+from bot.ops.health import start_ops_server
+from bot.ops.leader import Role
+from bot.ops.metrics import Metrics
+from bot.ops.retention import schedule_retention
+from bot.runtime import open_resources
+from bot.telegram.app import build_application, menu_commands
+from bot.telegram.jobs import schedule_jobs
+from bot.telegram.typed_context import BotApp
 
 log = logging.getLogger(__name__)
 

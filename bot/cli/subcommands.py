@@ -16,8 +16,8 @@ from rich.style import Style
 from rich.table import Table
 
 from bot.config import Settings
-from bot.ingest import CycleReport, Ingestor, SourceReport, utcnow
-from bot.resources import Resources, open_database, open_resources
+from bot.ingest.cycle import CycleReport, Ingestor, SourceReport, utcnow
+from bot.runtime import Resources, open_database, open_resources
 from storage import sources, stories
 from storage.db import session_factory
 
@@ -159,7 +159,7 @@ async def show_sources(settings: Settings) -> int:
 async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: bool) -> int:
     """Print the newest stories, as a table or one JSON array."""
     if topic is not None:
-        from bot.news.taxonomy import resolve_topic
+        from bot.news.topics.taxonomy import resolve_topic
 
         found = resolve_topic(topic)
         if found is None:

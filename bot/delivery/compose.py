@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.quiet import chat_zone
-from bot.formatting import Rendered, render_digest, render_list, render_story
 from bot.i18n import default_catalogue
+from bot.telegram.formatting import Rendered, render_digest, render_list, render_story
 from storage.ledger import Claimed
 from storage.models import Broadcast, Chat, Story
 from storage.stories import StoryView, views_of
@@ -27,7 +27,7 @@ AWAY_STORIES = 30
 
 
 class StoryRenderer(Protocol):
-    """`bot.formatting.render_story`'s shape."""
+    """`bot.telegram.formatting.render_story`'s shape."""
 
     def __call__(
         self, view: StoryView, *, lang: str, tz: tzinfo, bot_username: str | None
@@ -35,7 +35,7 @@ class StoryRenderer(Protocol):
 
 
 class DigestRenderer(Protocol):
-    """`bot.formatting.render_digest`'s shape."""
+    """`bot.telegram.formatting.render_digest`'s shape."""
 
     def __call__(
         self,

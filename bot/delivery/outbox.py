@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.pilihan import local_day
+from bot.delivery.pilihan import local_day
 from storage import ledger
 from storage.dialect import insert_for
 from storage.models import Broadcast, Chat, DigestItem

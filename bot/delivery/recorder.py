@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.delivery.compose import Outgoing
 from bot.delivery.errors import MAX_ATTEMPTS, Action, Verdict, backoff
 from bot.delivery.outcomes import note_failures, outcome_name
-from bot.pilihan import local_day
+from bot.delivery.pilihan import local_day
 from storage import chats, ledger
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from bot.delivery.errors import Action, Verdict, classify
 from bot.delivery.outbox import DEFAULT_TZ
 from bot.delivery.pacing import Pacer
 from bot.delivery.recorder import Outcome, Recorder
-from bot.outgoing import send_kwargs
+from bot.telegram.outgoing import send_kwargs
 from storage import ledger
 from storage.ledger import Claimed
 

@@ -25,7 +25,7 @@ from storage import ledger
 from storage.models import Broadcast
 
 if TYPE_CHECKING:  # the ingest pipeline is heavy to import; delivery needs only the sessions
-    from bot.resources import Resources
+    from bot.runtime import Resources
 
 log = logging.getLogger(__name__)
 FEED_AHEAD = 2000  # broadcast rows kept owed ahead of the sender: the rest wait in `chats`

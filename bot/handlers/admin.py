@@ -8,11 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import BotApp, BotContext
 from bot.delivery import outbox, progress
 from bot.handlers import admin_ops
 from bot.handlers.admin_guard import Handler, admin_lang, admin_only
-from bot.handlers.common import reply
+from bot.handlers.chat_access import reply
+from bot.telegram.typed_context import BotApp, BotContext
 from storage.dialect import insert_for
 from storage.models import Admin, Broadcast
 
@@ -137,7 +137,7 @@ async def admins(ctx: BotContext) -> list[int]:
 
 
 def register(application: BotApp) -> None:
-    """Add the admin commands and buttons (called by bot.app in its ordered list)."""
+    """Add the admin commands and buttons (called by bot.telegram.app in its ordered list)."""
     messages = filters.UpdateType.MESSAGE
     commands: list[tuple[str, Handler]] = [
         ("admin", admin_command),

@@ -13,8 +13,8 @@ from typing import Any
 
 from telegram import Update
 
-from bot.context import BotContext
-from bot.handlers.common import reply
+from bot.handlers.chat_access import reply
+from bot.telegram.typed_context import BotContext
 from storage.models import Admin, EventLog
 
 log = logging.getLogger(__name__)

@@ -10,16 +10,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy import update as sql_update
 from telegram import Update
 
-from bot.context import BotContext
 from bot.delivery import outbox
 from bot.delivery.outcomes import EVENT_KIND as DELIVERY_EVENTS
 from bot.delivery.outcomes import OUTCOMES
-from bot.delivery.source_guard import RefusedURL, check_source_url
-from bot.formatting import esc
+from bot.delivery.pilihan import local_day, pick_pilihan
 from bot.handlers.admin_guard import admin_lang, admin_only
-from bot.handlers.common import chat_tz, reply
-from bot.news.taxonomy import resolve_topic
-from bot.pilihan import local_day, pick_pilihan
+from bot.handlers.chat_access import chat_tz, reply
+from bot.news.fetch.source_guard import RefusedURL, check_source_url
+from bot.news.topics.taxonomy import resolve_topic
+from bot.telegram.formatting import esc
+from bot.telegram.typed_context import BotContext
 from storage import chats, ledger, sources
 from storage.models import Article, EventLog, Source, Story
 

@@ -17,9 +17,7 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.context import BotContext
-from bot.formatting import esc
-from bot.handlers.common import (
+from bot.handlers.chat_access import (
     args_of,
     chat_of,
     echo,
@@ -29,7 +27,9 @@ from bot.handlers.common import (
 )
 from bot.handlers.settings import refusal_text, settings_text
 from bot.handlers.typed_settings import Refusal, is_setting_word, parse_setting
-from bot.news.taxonomy import resolve_topic, topic_label
+from bot.news.topics.taxonomy import resolve_topic, topic_label
+from bot.telegram.formatting import esc
+from bot.telegram.typed_context import BotContext
 from storage import chats
 from storage.chats import PILIHAN, TOPIC
 

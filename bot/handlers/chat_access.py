@@ -12,14 +12,14 @@ from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 
-from bot.context import BotContext
 from bot.delivery.quiet import chat_zone
-from bot.formatting import esc
 from bot.i18n import pick_language
-from bot.news.taxonomy import (
+from bot.news.topics.taxonomy import (
     TAXONOMY,
     topic_label,
 )
+from bot.telegram.formatting import esc
+from bot.telegram.typed_context import BotContext
 from storage import chats
 from storage.models import Chat
 

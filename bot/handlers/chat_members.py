@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.context import BotContext
-from bot.handlers.common import chat_of, lang_of, place_of, reply
+from bot.handlers.chat_access import chat_of, lang_of, place_of, reply
 from bot.i18n import pick_language
+from bot.telegram.typed_context import BotContext
 from storage import chats
 
 log = logging.getLogger(__name__)

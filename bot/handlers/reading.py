@@ -9,9 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.context import BotContext
-from bot.formatting import render_digest, render_list
-from bot.handlers.common import (
+from bot.delivery.pilihan import pick_pilihan
+from bot.handlers.chat_access import (
     args_of,
     chat_lang,
     chat_of,
@@ -24,8 +23,9 @@ from bot.handlers.common import (
     too_many,
     unknown_topic,
 )
-from bot.news.taxonomy import is_valid_topic, resolve_topic, topic_label
-from bot.pilihan import pick_pilihan
+from bot.news.topics.taxonomy import is_valid_topic, resolve_topic, topic_label
+from bot.telegram.formatting import render_digest, render_list
+from bot.telegram.typed_context import BotContext
 from storage.stories import latest_stories
 
 LATEST_DEFAULT = 5

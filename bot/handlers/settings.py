@@ -12,9 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.context import BotContext
-from bot.formatting import ZONES, zone_name
-from bot.handlers.common import (
+from bot.handlers.chat_access import (
     args_of,
     chat_of,
     chat_tz,
@@ -26,6 +24,8 @@ from bot.handlers.common import (
     reply,
 )
 from bot.handlers.typed_settings import Refusal, parse_setting
+from bot.telegram.formatting import ZONES, zone_name
+from bot.telegram.typed_context import BotContext
 from storage import chats
 from storage.models import Chat
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext
-from bot.deep_links import share_link, start_link, topic_payload
-from bot.formatting import render_list
-from bot.handlers.common import (
+from bot.handlers.chat_access import (
     chat_of,
     chat_tz,
     checked,
@@ -19,7 +16,10 @@ from bot.handlers.common import (
     reply,
     unknown_topic_text,
 )
-from bot.news.taxonomy import TAXONOMY, is_valid_topic, resolve_topic, topic_label
+from bot.news.topics.taxonomy import TAXONOMY, is_valid_topic, resolve_topic, topic_label
+from bot.telegram.deep_links import share_link, start_link, topic_payload
+from bot.telegram.formatting import render_list
+from bot.telegram.typed_context import BotContext
 from storage import chats
 from storage.chats import TOPIC
 from storage.stories import latest_stories

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import parse_clock
-from bot.formatting import ZONES
-from bot.handlers.common import echo
+from bot.handlers.chat_access import echo
+from bot.telegram.formatting import ZONES
 
 MAX_TIMES = 6
 # Every word a setting may be typed as, in either language.

@@ -5,16 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
-from bot.context import BotContext
-from bot.deep_links import (
-    PILIHAN_PAYLOAD,
-    TOPIC_PAYLOAD,
-    share_link,
-    start_link,
-    topic_of_payload,
-)
-from bot.formatting import esc
-from bot.handlers.common import (
+from bot.handlers.chat_access import (
     args_of,
     chat_lang,
     chat_of,
@@ -30,7 +21,16 @@ from bot.handlers.common import (
     topic_names,
     unknown_topic,
 )
-from bot.news.taxonomy import resolve_topic, topic_label
+from bot.news.topics.taxonomy import resolve_topic, topic_label
+from bot.telegram.deep_links import (
+    PILIHAN_PAYLOAD,
+    TOPIC_PAYLOAD,
+    share_link,
+    start_link,
+    topic_of_payload,
+)
+from bot.telegram.formatting import esc
+from bot.telegram.typed_context import BotContext
 from storage import chats
 from storage.chats import KEYWORD, PILIHAN, TOPIC
 

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.news import dedup
-from bot.news.canonical import canonical_url
+from bot.news.dedup import minhash as dedup
+from bot.news.dedup.canonical import canonical_url
 from storage import articles, stories
 
 # Syndicated copies appear within hours; a week bounds the candidates without losing late ones.
@@ -47,7 +47,7 @@ async def assign_story(
     """Attach the article to its story, creating the story when nothing matches.
 
     `url` is the article's stored (canonical) address; `canonical` is the address its page
-    names for itself, already checked by bot.news.canonical.trusted_canonical; `page_url` is
+    names for itself, already checked by bot.news.dedup.canonical.trusted_canonical; `page_url` is
     where the page was read, after redirects. `values` (what
     the page taught about the article) are written with the story link in one statement.
     """

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.enrichment import Enricher
-from bot.news.canonical import canonical_url
-from bot.news.fetch import Fetcher
+from bot.ingest.enrichment import Enricher
+from bot.ingest.polling import PollOutcome, PollPolicy, failure, fetcher_for, poll
+from bot.news.dedup.canonical import canonical_url
+from bot.news.fetch.client import Fetcher
 from bot.news.items import FeedEntry
-from bot.polling import PollOutcome, PollPolicy, failure, fetcher_for, poll
 from storage import articles, locks, sources
 from storage.models import Source
 

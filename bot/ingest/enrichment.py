@@ -16,14 +16,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clustering import assign_story
-from bot.news.boilerplate import clean_article
-from bot.news.canonical import trusted_canonical
-from bot.news.fetch import Fetcher
-from bot.news.pages import PageText, read_page
-from bot.news.summarize import summarize
-from bot.news.topics import classify, section_of
-from bot.polling import fetcher_for
+from bot.ingest.clustering import assign_story
+from bot.ingest.polling import fetcher_for
+from bot.news.dedup.canonical import trusted_canonical
+from bot.news.extract.pages import PageText, read_page
+from bot.news.fetch.client import Fetcher
+from bot.news.text.boilerplate import clean_article
+from bot.news.text.summarize import summarize
+from bot.news.topics.classify import classify, section_of
 from storage import articles, locks
 from storage.models import Article
 

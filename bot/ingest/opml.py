@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from bot.news.taxonomy import resolve_topic, topic_label
+from bot.news.topics.taxonomy import resolve_topic, topic_label
 
 MAX_BYTES = 10_000_000
 NAME_CHARS = 200  # the width of sources.name

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.opml import NAME_CHARS, OpmlFeed
+from bot.ingest.opml import NAME_CHARS, OpmlFeed
 from storage import sources
 
 

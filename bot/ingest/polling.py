@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
-from bot.news.cadence import Bounds, failure_wait, learn_interval, next_wait
-from bot.news.canonical import canonical_url
-from bot.news.fetch import Fetcher, FetchError
-from bot.news.fetch_errors import fetch_error_kind
+from bot.news.dedup.canonical import canonical_url
+from bot.news.fetch.cadence import Bounds, failure_wait, learn_interval, next_wait
+from bot.news.fetch.client import Fetcher, FetchError
+from bot.news.fetch.errors import fetch_error_kind
 from bot.news.items import FeedEntry, FeedError
 from bot.news.parse import SITEMAP_INDEX_CATEGORY, parse_feed
 from storage.models import CHAT, Source

@@ -16,7 +16,7 @@ from aiohttp import web
 from prometheus_client.aiohttp import make_aiohttp_handler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.metrics import Metrics
+from bot.ops.metrics import Metrics
 from storage import gauges
 
 log = logging.getLogger(__name__)

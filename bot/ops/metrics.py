@@ -19,7 +19,7 @@ from prometheus_client.registry import Collector
 from bot.delivery.outcomes import OUTCOMES
 
 if TYPE_CHECKING:  # the ingest pipeline is heavy to import; only its report type is used
-    from bot.ingest import CycleReport
+    from bot.ingest.cycle import CycleReport
 
 # Outcomes the sender tallies, always exported, so a dashboard shows 0 rather than nothing
 # before the first send. Resends as plain text are not separate messages, and the sender's

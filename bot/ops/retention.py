@@ -17,8 +17,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.context import BotApp, BotContext
-from bot.metrics import Metrics
+from bot.ops.metrics import Metrics
+from bot.telegram.typed_context import BotApp, BotContext
 from storage import retention
 
 log = logging.getLogger(__name__)

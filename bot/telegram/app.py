@@ -20,11 +20,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.context import BotApp, BotContext, BotState
 from bot.handlers import channels, chat_members, reading, settings, topics, user
-from bot.handlers.common import args_of
+from bot.handlers.chat_access import args_of
 from bot.i18n import Catalogue
-from bot.resources import Resources
+from bot.runtime import Resources
+from bot.telegram.typed_context import BotApp, BotContext, BotState
 
 log = logging.getLogger(__name__)
 

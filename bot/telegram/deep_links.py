@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from bot.news.taxonomy import REGION_PREFIX, is_valid_topic
+from bot.news.topics.taxonomy import REGION_PREFIX, is_valid_topic
 
 PILIHAN_PAYLOAD = "pilihan"
 TOPIC_PAYLOAD = "topik-"

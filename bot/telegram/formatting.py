@@ -1,7 +1,7 @@
 """Story, list and digest messages in Telegram HTML: every feed string escaped, sizes bounded.
 
 Pure: no Telegram objects here. `Rendered.buttons` are rows of (label, url) for URL buttons;
-`bot.outgoing` turns a Rendered into keyword arguments for `send_message`.
+`bot.telegram.outgoing` turns a Rendered into keyword arguments for `send_message`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from bot.deep_links import PILIHAN_PAYLOAD, start_link
 from bot.i18n import Catalogue, default_catalogue
-from bot.news.sentences import split_sentences
+from bot.news.text.sentences import split_sentences
+from bot.telegram.deep_links import PILIHAN_PAYLOAD, start_link
 from storage.stories import StoryView
 
 TEXT_LIMIT = 4096

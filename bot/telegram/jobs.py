@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import JobQueue
 
 from bot.config import Settings, parse_clock
-from bot.context import BotApp, BotContext
+from bot.delivery.pilihan import local_day, pick_pilihan
 from bot.delivery.quiet import chat_zone
-from bot.pilihan import local_day, pick_pilihan
+from bot.telegram.typed_context import BotApp, BotContext
 from storage import chats, sources
 from storage.models import Chat, Delivery
 

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
-from bot.formatting import Rendered
+from bot.telegram.formatting import Rendered
 
 
 def url_keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:

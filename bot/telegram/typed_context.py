@@ -12,16 +12,16 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
 from bot.i18n import Catalogue, default_catalogue
-from bot.ingest import utcnow
-from bot.resources import Resources
+from bot.ingest.cycle import utcnow
+from bot.runtime import Resources
 
 
 @dataclass(slots=True)
 class BotState:
     """What the composition root hands to handlers (PTB's `bot_data`, typed).
 
-    PTB creates it empty; `bot.app.build_application` fills it. `resources` is set later by the
-    runner's post_init when the database is opened inside PTB's event loop.
+    PTB creates it empty; `bot.telegram.app.build_application` fills it. `resources` is set later
+    by the process's post_init (bot.cli.processes) when the database is opened in PTB's loop.
     """
 
     settings: Settings | None = None
@@ -30,7 +30,7 @@ class BotState:
     clock: Callable[[], datetime] = utcnow
     delivery: Any = None  # bot.delivery.service.DeliveryService while this process sends
     # Whether this process schedules digests and prunes: the holder of the lead role when
-    # several workers share the database (bot.runner), always when the process is alone.
+    # several workers share the database (bot.cli.processes), always when the process is alone.
     lead: bool = True
 
 
@@ -46,7 +46,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def settings(self) -> Settings:
         """The validated settings."""
         if self.bot_data.settings is None:
-            raise RuntimeError("settings not set: build the app with bot.app.build_application")
+            raise RuntimeError(
+                "settings not set: build the app with bot.telegram.app.build_application"
+            )
         return self.bot_data.settings
 
     @property

@@ -11,10 +11,10 @@ from typing import Any
 
 from telegram import Update
 
-from bot.app import build_application
 from bot.config import Settings
-from bot.context import BotApp
-from bot.resources import Resources, open_resources
+from bot.runtime import Resources, open_resources
+from bot.telegram.app import build_application
+from bot.telegram.typed_context import BotApp
 from storage import stories
 from storage.models import Source
 from tests.bot.fakeapi import BOT_TOKEN, Call, FakeBotAPI

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.formatting import render_list, render_story
 from bot.i18n import Catalogue, load_catalogue
+from bot.telegram.formatting import render_list, render_story
 from storage.stories import ArticleRef, StoryView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +20,8 @@ READER_CODE = [
         for p in sorted((ROOT / "bot" / "handlers").glob("*.py"))
         if not p.name.startswith("admin")
     ),
-    ROOT / "bot" / "formatting.py",
-    ROOT / "bot" / "deep_links.py",
+    ROOT / "bot" / "telegram" / "formatting.py",
+    ROOT / "bot" / "telegram" / "deep_links.py",
 ]
 
 

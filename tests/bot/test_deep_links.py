@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.deep_links import share_link, start_link, topic_of_payload, topic_payload
-from bot.news.taxonomy import REGIONS, TAXONOMY, region_topic
+from bot.news.topics.taxonomy import REGIONS, TAXONOMY, region_topic
+from bot.telegram.deep_links import share_link, start_link, topic_of_payload, topic_payload
 
 # What Telegram passes on as a start parameter (Bot API, "Deep linking").
 LEGAL = re.compile(r"[A-Za-z0-9_-]{1,64}")

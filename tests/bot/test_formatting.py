@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.formatting import (
+from bot.i18n import load_catalogue
+from bot.telegram.formatting import (
     CAPTION_LIMIT,
     TEXT_LIMIT,
     render_digest,
@@ -13,7 +14,6 @@ from bot.formatting import (
     render_story,
     zone_name,
 )
-from bot.i18n import load_catalogue
 from storage.stories import ArticleRef, StoryView
 from tests.bot.fakeapi import _EntityChecker
 

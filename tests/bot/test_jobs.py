@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from bot.jobs import (
+from bot.telegram.jobs import (
     INGEST_AT_LEAST,
     INGEST_AT_MOST,
     due_slot,

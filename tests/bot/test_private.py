@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from bot.app import MENU
-from bot.runner import set_menu
+from bot.cli.processes import set_menu
+from bot.telegram.app import MENU
 from storage import chats
 from storage.models import Chat
 from tests.bot.fakeapi import BOT_USERNAME

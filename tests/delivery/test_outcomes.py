@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox
+from bot.delivery.pilihan import local_day
 from bot.delivery.service import utcnow
-from bot.pilihan import local_day
 from storage import ledger
 from storage.models import EventLog
 from tests.bot import fakeapi

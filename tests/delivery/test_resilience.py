@@ -13,7 +13,7 @@ from bot.delivery import outbox, pushes
 from bot.delivery.compose import Composer
 from bot.delivery.errors import MAX_ATTEMPTS
 from bot.delivery.service import utcnow
-from bot.formatting import render_story
+from bot.telegram.formatting import render_story
 from storage.models import Delivery, EventLog
 from tests.bot import fakeapi
 from tests.bot.fakeapi import BOT_USERNAME

@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import load_settings
-from bot.enrichment import Enricher, EnrichPolicy
-from bot.ingest import Ingestor, utcnow
-from bot.news.address_guard import IPAddress
-from bot.news.cadence import Bounds
-from bot.news.fetch import Fetcher, FetchPolicy
-from bot.polling import PollPolicy
-from bot.resources import fetch_policy
+from bot.ingest.cycle import Ingestor, utcnow
+from bot.ingest.enrichment import Enricher, EnrichPolicy
+from bot.ingest.polling import PollPolicy
+from bot.news.fetch.address_guard import IPAddress
+from bot.news.fetch.cadence import Bounds
+from bot.news.fetch.client import Fetcher, FetchPolicy
+from bot.runtime import fetch_policy
 from storage import sources
 from storage.db import session_factory
 from storage.models import CHAT, CONFIG, Article, Source

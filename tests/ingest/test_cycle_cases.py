@@ -14,11 +14,11 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.enrichment import Enricher, EnrichPolicy
-from bot.ingest import CycleReport, Ingestor, utcnow
-from bot.news.cadence import Bounds
-from bot.news.fetch import Fetcher, FetchPolicy
-from bot.polling import PollPolicy
+from bot.ingest.cycle import CycleReport, Ingestor, utcnow
+from bot.ingest.enrichment import Enricher, EnrichPolicy
+from bot.ingest.polling import PollPolicy
+from bot.news.fetch.cadence import Bounds
+from bot.news.fetch.client import Fetcher, FetchPolicy
 from storage import sources
 from storage.db import session_factory
 from storage.models import Article, Source

@@ -20,12 +20,12 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.enrichment import Enricher, EnrichPolicy
-from bot.ingest import CycleReport, Ingestor, utcnow
-from bot.news.cadence import Bounds
-from bot.news.canonical import canonical_url
-from bot.news.fetch import Fetcher, FetchPolicy
-from bot.polling import PollPolicy
+from bot.ingest.cycle import CycleReport, Ingestor, utcnow
+from bot.ingest.enrichment import Enricher, EnrichPolicy
+from bot.ingest.polling import PollPolicy
+from bot.news.dedup.canonical import canonical_url
+from bot.news.fetch.cadence import Bounds
+from bot.news.fetch.client import Fetcher, FetchPolicy
 from storage import stories
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade

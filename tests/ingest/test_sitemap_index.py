@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.news.cadence import Bounds
-from bot.news.fetch import Fetcher
-from bot.polling import PollPolicy, poll
+from bot.ingest.polling import PollPolicy, poll
+from bot.news.fetch.cadence import Bounds
+from bot.news.fetch.client import Fetcher
 from storage.models import Source
 
 NOW = datetime(2026, 11, 25, 3, tzinfo=UTC)

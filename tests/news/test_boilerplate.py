@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.news.boilerplate import clean_article
+from bot.news.text.boilerplate import clean_article
 
 KOMPAS_WHATSAPP = (
     "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu "

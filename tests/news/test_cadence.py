@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.news.cadence import Bounds, failure_wait, learn_interval, next_wait
+from bot.news.fetch.cadence import Bounds, failure_wait, learn_interval, next_wait
 
 BOUNDS = Bounds(low=120, high=3600)
 T0 = datetime(2026, 11, 25, 8, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.news.canonical import canonical_url, site_of, trusted_canonical
+from bot.news.dedup.canonical import canonical_url, site_of, trusted_canonical
 
 TRIBUN = "https://tribunnews.com/nasional/2023/09/18/wang-yi-kunjungi-rusia"
 KOMPAS = "https://nasional.kompas.com/read/2024/01/02/10000011/judul-berita"

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.news.dedup import (
+from bot.news.dedup.minhash import (
     PARAMS,
     Signature,
     band_keys,
@@ -20,8 +20,8 @@ from bot.news.dedup import (
     signatures,
     similarity,
 )
-from bot.news.shingles import shingles, strip_dateline, words
-from bot.news.story_index import StoryIndex
+from bot.news.dedup.shingles import shingles, strip_dateline, words
+from bot.news.dedup.story_index import StoryIndex
 
 # Written for these tests: one story, an outlet's republication of it, and a different story
 # on the same topic, place and day.

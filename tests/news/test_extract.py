@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.news.extract import (
+from bot.news.extract.article import (
     ExtractedArticle,
     ExtractError,
     decode_html,

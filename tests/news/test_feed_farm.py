@@ -9,7 +9,7 @@ import feedparser
 import pytest
 
 from bench.poll_server import FeedFarm, start_feed_farm
-from bot.news.fetch import Fetcher, FetchError
+from bot.news.fetch.client import Fetcher, FetchError
 
 
 @pytest.fixture

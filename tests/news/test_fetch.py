@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.news.fetch import Fetcher, FetchError, FetchPolicy, FetchResult
+from bot.news.fetch.client import Fetcher, FetchError, FetchPolicy, FetchResult
 
 ServerFactory = Callable[[web.Application], Awaitable[TestServer]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

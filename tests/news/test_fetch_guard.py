@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.news.address_guard import IPAddress, is_public
-from bot.news.fetch import Fetcher, FetchError, FetchPolicy
+from bot.news.fetch.address_guard import IPAddress, is_public
+from bot.news.fetch.client import Fetcher, FetchError, FetchPolicy
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>Berita</title></channel></rss>"
 

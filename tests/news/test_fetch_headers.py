@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.news.fetch_headers import (
+from bot.news.fetch.headers import (
     decode_charset_hint,
     human_seconds,
     human_size,

@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.news.fetch import Fetcher, FetchError, FetchPolicy
+from bot.news.fetch.client import Fetcher, FetchError, FetchPolicy
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>Berita</title></channel></rss>"
 

@@ -10,8 +10,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.news.fetch import Fetcher, FetchPolicy
-from bot.news.pages import read_page
+from bot.news.extract.pages import read_page
+from bot.news.fetch.client import Fetcher, FetchPolicy
 
 PAGES = [
     [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bench.sentences import boundary_scores, load_documents
-from bot.news.boilerplate import clean_article
-from bot.news.sentences import sentence_spans, split_sentences
+from bot.news.text.boilerplate import clean_article
+from bot.news.text.sentences import sentence_spans, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from bench.train_summarizer import fit
-from bot.news.boilerplate import clean_article
-from bot.news.sentences import split_sentences
-from bot.news.summarize import article_sentences, select, sentence_features, summarize
-from bot.news.summary_model import FEATURES, MODEL, SentenceModel
+from bot.news.text.boilerplate import clean_article
+from bot.news.text.sentences import split_sentences
+from bot.news.text.summarize import article_sentences, select, sentence_features, summarize
+from bot.news.text.summary_model import FEATURES, MODEL, SentenceModel
 
 ARTICLE = (
     "Pemerintah Kota Surabaya menaikkan anggaran perbaikan jalan tahun ini jadi Rp 1,5 triliun.\n"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bench.topics import EXCLUDED, INDOSUM_TOPICS, evaluate
-from bot.news.taxonomy import (
+from bot.news.topics.classify import _alternation, classify, section_of, text_scores
+from bot.news.topics.taxonomy import (
     REGIONS,
     TAXONOMY,
     find_region,
@@ -17,7 +18,6 @@ from bot.news.taxonomy import (
     topic_by_slug,
     topic_label,
 )
-from bot.news.topics import _alternation, classify, section_of, text_scores
 
 FOOTBALL = (
     "Persebaya menang 2-0 atas Arema. Gol pertama dicetak striker lewat sundulan, gol kedua dari "

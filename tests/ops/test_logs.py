@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.logs import setup_logging
+from bot.ops.logs import setup_logging
 from tests.bot.fakeapi import BOT_TOKEN, FakeBotAPI
 from tests.bot.fakeapi_http import bot_api_app
 from tests.bot.updates import USER_ID, Updates
@@ -88,7 +88,7 @@ def test_secrets_are_redacted_from_messages_extras_and_tracebacks(
 
 async def test_a_crashing_process_logs_one_json_line_without_the_token(tmp_path: Path) -> None:
     script = (
-        "from bot.logs import setup_logging\n"
+        "from bot.ops.logs import setup_logging\n"
         f"setup_logging('INFO', [{WEBHOOK_SECRET!r}], 'json')\n"
         f"raise RuntimeError('cannot call bot{BOT_TOKEN}/getMe with {WEBHOOK_SECRET}')\n"
     )

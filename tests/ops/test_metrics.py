@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox
 from bot.delivery.pacing import effective_rate
-from bot.enrichment import Enricher, EnrichPolicy
-from bot.health import OpsServer, start_ops_server
-from bot.ingest import Ingestor, utcnow
-from bot.metrics import Metrics
-from bot.news.cadence import Bounds
-from bot.news.fetch import Fetcher, FetchPolicy
-from bot.polling import PollPolicy
+from bot.ingest.cycle import Ingestor, utcnow
+from bot.ingest.enrichment import Enricher, EnrichPolicy
+from bot.ingest.polling import PollPolicy
+from bot.news.fetch.cadence import Bounds
+from bot.news.fetch.client import Fetcher, FetchPolicy
+from bot.ops.health import OpsServer, start_ops_server
+from bot.ops.metrics import Metrics
 from storage import ledger
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade

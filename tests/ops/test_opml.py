@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.opml import ExportedSource, OpmlError, OpmlFeed, read_opml, write_opml
+from bot.ingest.opml import ExportedSource, OpmlError, OpmlFeed, read_opml, write_opml
 from storage.db import create_engine
 from storage.models import Source
 

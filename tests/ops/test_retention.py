@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.metrics import Metrics
-from bot.retention import RetentionPolicy, prune, schedule_retention
+from bot.ops.metrics import Metrics
+from bot.ops.retention import RetentionPolicy, prune, schedule_retention
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import (

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.leader import Role
+from bot.ops.leader import Role
 
 RETRY = 0.4  # holders check every 0.1 s; a new holder waits 0.3 s
 

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash
 
-from bot.news.shingles import shingles, words
+from bot.news.dedup.shingles import shingles, words
 
 SIGNATURE_VERSION = 1
 SEED = 1

@@ -10,7 +10,14 @@ from collections import defaultdict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
-from bot.news.dedup import PARAMS, DedupParams, Signature, band_keys, is_same_story, similarity
+from bot.news.dedup.minhash import (
+    PARAMS,
+    DedupParams,
+    Signature,
+    band_keys,
+    is_same_story,
+    similarity,
+)
 
 K = TypeVar("K", bound=Hashable)
 

@@ -15,9 +15,9 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from trafilatura.settings import Extractor
 
-from bot.news.article_body import find_body
-from bot.news.metadata import find_caption, read_metadata
-from bot.news.pagination import find_pages
+from bot.news.extract.article_body import find_body
+from bot.news.extract.metadata import find_caption, read_metadata
+from bot.news.extract.pagination import find_pages
 
 _LOOKS_LIKE_HTML = re.compile(r"<\s*(!doctype\s+html|html|head|body|p|div|article)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)

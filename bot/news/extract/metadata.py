@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from bot.news.article_dates import find_indonesian_date, parse_date, states_zone
+from bot.news.extract.article_dates import find_indonesian_date, parse_date, states_zone
 
 _ARTICLE_TYPES = frozenset(
     {

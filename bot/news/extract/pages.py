@@ -6,15 +6,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.news.extract import (
+from bot.news.extract.article import (
     ExtractedArticle,
     ExtractError,
     decode_html,
     extract_article,
     merge_pages,
 )
-from bot.news.fetch import Fetcher, FetchError
-from bot.news.pagination import page_all_url
+from bot.news.extract.pagination import page_all_url
+from bot.news.fetch.client import Fetcher, FetchError
 from bot.news.parse.text import strip_controls
 
 # A pagination block can link dozens of pages; an article rarely has more than a few.

@@ -15,9 +15,9 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from bot.news.address_guard import IPAddress, guarded_socket_factory
-from bot.news.fetch_errors import FetchError, error_for_status, error_from_exception
-from bot.news.fetch_headers import (
+from bot.news.fetch.address_guard import IPAddress, guarded_socket_factory
+from bot.news.fetch.errors import FetchError, error_for_status, error_from_exception
+from bot.news.fetch.headers import (
     decode_charset_hint,
     human_seconds,
     human_size,

@@ -8,8 +8,8 @@ from http import HTTPStatus
 
 import aiohttp
 
-from bot.news.address_guard import REFUSED, RefusedAddress
-from bot.news.fetch_headers import parse_retry_after
+from bot.news.fetch.address_guard import REFUSED, RefusedAddress
+from bot.news.fetch.headers import parse_retry_after
 
 _TRANSIENT_STATUSES = frozenset({408, 425, 429})
 _GONE_STATUSES = frozenset({404, 410})

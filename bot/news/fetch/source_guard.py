@@ -7,7 +7,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from bot.news.address_guard import is_public
+from bot.news.fetch.address_guard import is_public
 
 
 class RefusedURL(ValueError):

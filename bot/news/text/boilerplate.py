@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.news.sentences import sentence_spans
+from bot.news.text.sentences import sentence_spans
 
 _DASH = r"(?:--|-|–|—)"
 # A site name as written in datelines: TRIBUNNEWS.COM, SURYA.co.id, Liputan6.com, TEMPO.CO.

@@ -3,7 +3,7 @@
 Takes text that clean_article() has already cleaned: this module does not look for boilerplate,
 it only strips stray HTML tags defensively. Hand-written because the summarisers on PyPI (sumy,
 gensim's removed summarizer) have no Indonesian tokenisation and are far over the 5 ms budget.
-Sentences are scored by a small linear model (bot.news.summary_model) trained on IndoSum's
+Sentences are scored by a small linear model (bot.news.text.summary_model) trained on IndoSum's
 extractive labels; the best-scoring ones that fit the length budget are kept in article order.
 """
 
@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.news.sentences import split_sentences
-from bot.news.summary_model import MODEL, SentenceModel
+from bot.news.text.sentences import split_sentences
+from bot.news.text.summary_model import MODEL, SentenceModel
 
 _BLOCK_TAG = re.compile(r"<(?:p|br|div|li|h\d|tr|blockquote)\b[^>]*>", re.I)
 

@@ -1,10 +1,10 @@
-"""Learned weights of the sentence scorer used by bot.news.summarize.
+"""Learned weights of the sentence scorer used by bot.news.text.summarize.
 
 Made by `python -m bench.train_summarizer`: L2-regularised logistic regression (numpy, Newton
 steps) on IndoSum's per-sentence extractive gold labels in ../shared/data/summarization/
 indosum_dev.jsonl, fitted on all 2,092 dev articles after 5-fold cross-validation. Features
 were standardised for the fit; the means and scales are folded into these weights so that
-scoring is a plain dot product over the raw features of bot.news.summarize.sentence_features.
+scoring is a plain dot product over the raw features of bot.news.text.summarize.sentence_features.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class SentenceModel:
     bias: float
 
 
-# Order of the features, as computed by bot.news.summarize.sentence_features.
+# Order of the features, as computed by bot.news.text.summarize.sentence_features.
 FEATURES = (
     "first sentence",
     "second sentence",

@@ -4,7 +4,7 @@ Evidence is scored per topic and added up: an outlet's own labels (feed categori
 sections, section subdomains, single-topic outlets) weigh most, because editors chose them; the
 text lexicon ranks topics relative to the text's strongest one. Implications (``sepak-bola`` →
 ``olahraga``, ``seleb`` → ``hiburan``) lift the parent to the child's score, and a regional story
-gets ``"regional"`` followed by ``"region:<province>"`` (see ``bot.news.taxonomy``).
+gets ``"regional"`` followed by ``"region:<province>"`` (see ``bot.news.topics.taxonomy``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.news.lexicon import LEXICON
-from bot.news.taxonomy import (
+from bot.news.topics.lexicon import LEXICON
+from bot.news.topics.taxonomy import (
     IMPLIES,
     REGION_OUTLET_ALIASES,
     REGION_PLACE_ALIASES,

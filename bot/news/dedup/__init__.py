@@ -1,0 +1,1 @@
+"""Same article, same story: canonical URLs, and MinHash signatures over shingles of the text."""

@@ -1,0 +1,1 @@
+"""Article text: boilerplate stripped, sentences split, an extractive summary written."""

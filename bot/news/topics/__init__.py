@@ -1,0 +1,1 @@
+"""The fixed topic taxonomy and Indonesia's regions, newsroom vocabulary, and classification."""
