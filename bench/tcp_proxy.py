@@ -47,6 +47,8 @@ class TcpProxy:
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.mode: Mode = "up"
+        self._flowing = asyncio.Event()  # clear while black-holed
+        self._flowing.set()
         self.delay = 0.0
         self.accepted = 0
         self._links: set[_Link] = set()
@@ -66,11 +68,13 @@ class TcpProxy:
     def cut(self) -> None:
         """Reset every connection and refuse new ones until `restore()`."""
         self.mode = "refuse"
+        self._flowing.set()
         self._reset_all()
 
     def blackhole(self) -> None:
         """Let nothing through, either way, on open or new connections, until `restore()`."""
         self.mode = "blackhole"
+        self._flowing.clear()
 
     def reset(self) -> None:
         """Reset every open connection once; new ones go through."""
@@ -81,6 +85,7 @@ class TcpProxy:
         if self.mode == "blackhole":
             self._reset_all()
         self.mode = "up"
+        self._flowing.set()
 
     async def outage(self, seconds: float, *, kind: Literal["cut", "blackhole"] = "cut") -> None:
         """Cut (or black-hole) for `seconds`, then restore."""
@@ -123,8 +128,7 @@ class TcpProxy:
         link = _Link(writer)
         self._links.add(link)
         try:
-            while self.mode == "blackhole":  # a partition: the connection hangs, unanswered
-                await asyncio.sleep(0.05)
+            await self._flowing.wait()  # a partition: the connection hangs, unanswered
             if link not in self._links:
                 return
             up_reader, up_writer = await asyncio.open_connection(*self.target)
@@ -142,8 +146,7 @@ class TcpProxy:
     ) -> None:
         try:
             while data := await reader.read(_CHUNK):
-                while self.mode == "blackhole":
-                    await asyncio.sleep(0.05)  # held, then lost when the link is reset
+                await self._flowing.wait()  # held, then lost when the link is reset
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 writer.write(data)

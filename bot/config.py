@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     paid_broadcast: bool = False
     push_max_age: float = Field(default=6.0, gt=0)  # hours, by the story's published time
     delivery_lease: int = Field(default=120, ge=10)  # seconds a sender's claim lasts unrenewed
+    # Longest a reply waits for a send slot (flood control) before it is given up, logged.
+    reply_max_wait: float = Field(default=10.0, gt=0, le=60)
     allow_private_sources: bool = False
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

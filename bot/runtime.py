@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -26,6 +26,7 @@ from storage.db import (
     unavailable,
 )
 from storage.migrate import upgrade
+from storage.outage import OutageWatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,8 @@ class Resources:
     sessions: async_sessionmaker[AsyncSession]
     fetcher: Fetcher
     ingestor: Ingestor
+    # This process's view of the database: every loop reports outages here, logged once.
+    watch: OutageWatch = field(default_factory=OutageWatch)
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:

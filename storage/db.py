@@ -23,13 +23,33 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Open an engine, with SQLite tuned for one writer and many readers."""
+# Seconds to open a PostgreSQL connection: a server that does not answer in this time is down.
+CONNECT_TIMEOUT = 5.0
+# Default seconds one statement may take before the client gives up on it: a network partition
+# leaves a query waiting for ever otherwise (no reset ever arrives). Bulk work stays far below.
+STATEMENT_TIMEOUT = 60.0
+
+
+def create_engine(
+    url: str, *, echo: bool = False, statement_timeout: float = STATEMENT_TIMEOUT
+) -> AsyncEngine:
+    """Open an engine, with SQLite tuned for one writer and many readers.
+
+    PostgreSQL connections are checked before use (`pool_pre_ping`), so the first query after
+    the server came back does not fail on a connection the outage killed.
+    """
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"timeout": CONNECT_TIMEOUT, "command_timeout": statement_timeout},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -318,3 +318,35 @@ class EventLog(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SendBudget(Base):
+    """The next free send slot of one pace (free, paid) and any bot-wide flood-control hold.
+
+    Shared by every process on PostgreSQL (storage.send_budget), so replies and the sender
+    draw on one budget; the migration makes it UNLOGGED there, since it only spaces sends out.
+    """
+
+    __tablename__ = "send_budget"
+
+    pace: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SendBudgetChat(Base):
+    """When one chat may next be sent to (its gap, or its flood-control deferral)."""
+
+    __tablename__ = "send_budget_chats"
+
+    chat_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    ready_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SenderHeartbeat(Base):
+    """When a sender last had a message accepted: health tells "owed, but nobody sends"."""
+
+    __tablename__ = "sender_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -205,6 +205,23 @@ async def update_sources(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
 async def update_source(session: AsyncSession, source_id: int, **values: Any) -> None:
     """Write fetch state (or a pause) for one source."""
     await session.execute(update(Source).where(Source.id == source_id).values(**values))
+
+
+async def release_claims(
+    session: AsyncSession, claims: Mapping[int, datetime], now: datetime
+) -> int:
+    """Make claimed sources due at `now` again, each only if it still carries the lease time
+    its claim wrote (nobody polled it since); return how many."""
+    released = 0
+    for source_id, leased_until in claims.items():
+        result = await session.execute(
+            update(Source)
+            .where(Source.id == source_id, Source.next_due_at == leased_until)
+            .values(next_due_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        released += int(getattr(result, "rowcount", 0) or 0)
+    return released
 
 
 async def claim_due_sources(

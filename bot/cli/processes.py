@@ -21,18 +21,22 @@ import logging
 import signal
 import sys
 from contextlib import AsyncExitStack
+from functools import partial
 from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.config import Settings
+from bot.delivery.budget import PostgresBudget, SendBudget
+from bot.delivery.pacing import Pacer, effective_rate
 from bot.ops.health import start_ops_server
-from bot.ops.leader import Role
+from bot.ops.leader import Role, role_is_held
 from bot.ops.metrics import Metrics
 from bot.ops.retention import schedule_retention
-from bot.runtime import open_resources
+from bot.runtime import Resources, open_resources
 from bot.telegram.app import build_application, menu_commands
 from bot.telegram.jobs import schedule_jobs
 from bot.telegram.typed_context import BotApp
+from storage.outage import watch_database
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +81,20 @@ async def run_bot(settings: Settings, mode: Mode = "run") -> int:
                     settings, on_cycle=metrics.observe_cycle, sync_sources=mode != "web"
                 )
             )
-            application = build_application(settings, resources, updates=mode != "worker")
+            budget = build_budget(settings, resources)
+            application = build_application(
+                settings, resources, updates=mode != "worker", budget=budget
+            )
             await stack.enter_async_context(application)  # initialize … shutdown
             if mode != "worker":
                 await set_menu(application)
+            role = None
             if mode != "web":
-                await _start_lead_role(stack, application, settings)
+                role = await _start_lead_role(stack, application, settings, budget)
                 schedule_jobs(application)
                 schedule_retention(application, settings, metrics)
+            metrics.faults.watch(resources.watch, role, role.holding.is_set if role else None)
+            _start_database_watch(stack, resources)
             await application.start()
             stack.push_async_callback(application.stop)
             if mode != "worker":
@@ -100,7 +110,32 @@ async def run_bot(settings: Settings, mode: Mode = "run") -> int:
     return 0
 
 
-async def _start_lead_role(stack: AsyncExitStack, application: BotApp, settings: Settings) -> None:
+def _start_database_watch(stack: AsyncExitStack, resources: Resources) -> None:
+    task = asyncio.create_task(watch_database(resources.engine, resources.watch), name="db-watch")
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    stack.push_async_callback(stop)
+
+
+def build_budget(settings: Settings, resources: Resources) -> SendBudget:
+    """This process's send budget: its pacer, shared through PostgreSQL when it is the store.
+
+    On SQLite the bot runs as one process, whose pacer is the whole budget.
+    """
+    rate = effective_rate(settings.send_rate, settings.paid_broadcast)
+    shared = None
+    if resources.engine.url.get_backend_name() == "postgresql":
+        shared = PostgresBudget(resources.sessions, rate)
+    return SendBudget(Pacer(rate), shared, watch=resources.watch)
+
+
+async def _start_lead_role(
+    stack: AsyncExitStack, application: BotApp, settings: Settings, budget: SendBudget
+) -> Role:
     """Run delivery and the digest scheduler whenever this process holds the lead role."""
     from bot.delivery.service import start_delivery
 
@@ -108,7 +143,7 @@ async def _start_lead_role(stack: AsyncExitStack, application: BotApp, settings:
     assert resources is not None
 
     async def lead() -> None:
-        service = await start_delivery(application, resources, settings, sole=True)
+        service = await start_delivery(application, resources, settings, sole=True, budget=budget)
         application.bot_data.delivery = service
         application.bot_data.lead = True  # digests and pruning are scheduled here now
         try:
@@ -120,7 +155,7 @@ async def _start_lead_role(stack: AsyncExitStack, application: BotApp, settings:
 
     application.bot_data.lead = False
 
-    role = Role(resources.engine, LEAD_ROLE, lead)
+    role = Role(resources.engine, LEAD_ROLE, lead, watch=resources.watch)
     task = asyncio.create_task(role.run(), name="lead-role")
 
     async def stop_role() -> None:
@@ -129,6 +164,7 @@ async def _start_lead_role(stack: AsyncExitStack, application: BotApp, settings:
             await task
 
     stack.push_async_callback(stop_role)
+    return role
 
 
 async def _start_ops(
@@ -136,8 +172,6 @@ async def _start_ops(
 ) -> None:
     if not settings.metrics_port:
         return
-    from bot.delivery.pacing import effective_rate
-
     resources = application.bot_data.resources
     assert resources is not None
     try:
@@ -148,6 +182,8 @@ async def _start_ops(
             port=settings.metrics_port,
             delivery=None if mode == "web" else lambda: application.bot_data.delivery,
             send_rate=effective_rate(settings.send_rate, settings.paid_broadcast),
+            lead_held=partial(role_is_held, resources.engine, LEAD_ROLE),
+            watch=resources.watch,
         )
     except OSError as exc:  # the bot itself still works: say why and go on without it
         log.error("cannot serve health and metrics on port %d: %s", settings.metrics_port, exc)

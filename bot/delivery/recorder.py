@@ -1,7 +1,9 @@
 """Write send outcomes to the ledger: the row's new state, the day's counters, failures logged.
 
 Everything of one batch goes in one transaction, retried until the database takes it: an
-outcome that never reached the ledger would make a restart send the message again.
+outcome that never reached the ledger would make a restart send the message again. Tries are
+spaced by a bounded backoff (at most RETRY_CAP seconds), so the first write after an outage
+comes within seconds of the database's return.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from bot.delivery.compose import Outgoing
 from bot.delivery.errors import MAX_ATTEMPTS, Action, Verdict, backoff
 from bot.delivery.outcomes import note_failures, outcome_name
 from bot.delivery.pilihan import local_day
-from storage import chats, ledger
+from storage import chats, ledger, send_budget
+from storage.outage import Backoff, OutageWatch
 
 log = logging.getLogger(__name__)
+RETRY_CAP = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +48,19 @@ class Recorder:
         worker: str,
         clock: Callable[[], datetime],
         tz: tzinfo,
+        watch: OutageWatch | None = None,
     ) -> None:
         self._sessions = sessions
         self._worker = worker
         self._clock = clock
         self._tz = tz
+        self._watch = watch or OutageWatch()
 
     async def write(self, batch: Sequence[Outcome]) -> Counter[str]:
         """Record a batch; return its outcome counts."""
         counts = Counter(outcome_name(o.verdict, o.item, o.holds_slot) for o in batch)
         counts["plain_text"] += sum(1 for o in batch if o.plain)
-        attempt = 0
+        attempt, backoff = 0, Backoff(first=0.25, cap=RETRY_CAP)
         while True:
             attempt += 1
             try:
@@ -63,17 +69,21 @@ class Recorder:
                     sent = [o for o in batch if o.holds_slot and o.verdict.action is Action.SENT]
                     sent_rows = [(o.item.delivery_id, o.message_id) for o in sent]
                     await ledger.mark_sent_many(session, sent_rows, now)
+                    if sent_rows:
+                        await send_budget.beat(session, self._worker, now)
                     for outcome in batch:
                         if outcome.holds_slot and outcome.verdict.action is Action.SENT:
                             continue
                         await self._record(session, outcome)
                     await ledger.add_outcomes(session, local_day(now, self._tz), counts)
                     await note_failures(session, batch_failures(batch), now)
+                self._watch.ok()
                 return counts
-            except Exception:
+            except Exception as exc:
                 # Sending stalls meanwhile: the batch holds its send slots until recorded.
-                log.exception("recording %d outcomes failed (try %d)", len(batch), attempt)
-                await asyncio.sleep(min(30.0, 2.0**attempt))
+                if not self._watch.failed(exc, "the delivery recorder"):
+                    log.exception("recording %d outcomes failed (try %d)", len(batch), attempt)
+                await asyncio.sleep(backoff.next())
 
     async def _record(self, session: AsyncSession, outcome: Outcome) -> None:
         item, verdict, now = outcome.item, outcome.verdict, self._clock()

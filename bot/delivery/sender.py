@@ -13,6 +13,7 @@ back to the ledger with its due time: the in-memory queue only holds what is abo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import logging
@@ -28,6 +29,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, MessageId
 
+from bot.delivery.budget import PACED, SendBudget
 from bot.delivery.compose import Composer, Outgoing, plain_text
 from bot.delivery.errors import Action, Verdict, classify
 from bot.delivery.outbox import DEFAULT_TZ
@@ -36,6 +38,7 @@ from bot.delivery.recorder import Outcome, Recorder
 from bot.telegram.outgoing import send_kwargs
 from storage import ledger
 from storage.ledger import Claimed
+from storage.outage import Backoff, OutageWatch
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,7 @@ HOLD_SECONDS = 5.0
 WRITE_BATCH = 200
 IDLE_POLL = 1.0
 # How often the sender checks that the rows it queued are still its own (a cancelled
-# broadcast's rows are taken away), and how long it backs off after a database error.
+# broadcast's rows are taken away), and the longest it waits between tries after an error.
 CHECK_EVERY = 0.5
 ERROR_PAUSE = 2.0
 # 429s on two different chats this close together mean the bot as a whole is over its limit.
@@ -74,11 +77,14 @@ class Sender:
         tz: tzinfo = DEFAULT_TZ,
         lease: timedelta = DEFAULT_LEASE,
         worker: str | None = None,
+        watch: OutageWatch | None = None,
+        budget: SendBudget | None = None,
     ) -> None:
         self._bot = bot
         self._sessions = sessions
         self._composer = composer
         self.pacer = pacer
+        self._budget = budget or SendBudget(pacer, watch=watch)
         self._paid = paid
         self._clock = clock
         self._tz = tz
@@ -101,7 +107,12 @@ class Sender:
         self._renew_at = 0.0
         self._recent_429: deque[tuple[float, int]] = deque()
         self.stats: Counter[str] = Counter()
-        self._recorder = Recorder(sessions, self.worker, clock, tz)
+        self._watch = watch or OutageWatch()
+        self._backoff = Backoff(first=0.25, cap=ERROR_PAUSE)
+        # Rows taken out of the queue whose hand-back the database refused (an outage): they
+        # are still claimed by this sender and go back at the next step that reaches it.
+        self._orphans: set[int] = set()
+        self._recorder = Recorder(sessions, self.worker, clock, tz, self._watch)
 
     def wake(self) -> None:
         """New rows were enqueued (or cancelled): look at the ledger now, not at the next poll."""
@@ -116,11 +127,12 @@ class Sender:
             while not self._stopping:
                 try:
                     await self._step()
-                except Exception:
+                except Exception as exc:
                     # A database outage or a bug must not end delivery: the ledger keeps the
-                    # work, and the next step starts from it.
-                    log.exception("delivery step failed; retrying in %.0f s", ERROR_PAUSE)
-                    await self._idle(ERROR_PAUSE)
+                    # work, and the next step starts from it. An outage is logged once.
+                    if not self._watch.failed(exc, "the sender"):
+                        log.exception("delivery step failed; retrying")
+                    await self._idle(self._backoff.next())
         finally:
             await self._finish(writer)
 
@@ -132,17 +144,10 @@ class Sender:
     async def pace(self, chat_id: int, chat_type: str, *, patience: float = HOLD_SECONDS) -> bool:
         """Take a send slot for another call to a chat (a progress edit) and note it.
 
-        False, without waiting, when the chat or the bot is held back longer than `patience`
-        (flood control): the caller skips or postpones its call.
+        False when the chat or the bot is held back longer than `patience` (flood control):
+        the caller skips or postpones its call. The caller marks its call PACED.
         """
-        wait = max(self.pacer.ready_at(chat_id), self.pacer.paused_until) - self.pacer.now()
-        if wait > patience:
-            return False
-        if wait > 0:
-            await asyncio.sleep(wait)
-        await self.pacer.slot()
-        self.pacer.note_sent(chat_id, chat_type)
-        return True
+        return await self._budget.reply_slot(chat_id, chat_type, patience=patience)
 
     async def _step(self) -> None:
         now = self.pacer.now()
@@ -182,7 +187,15 @@ class Sender:
     async def _fill(self) -> None:
         want = self._capacity - len(self._heap)
         async with self._sessions.begin() as session:
+            if self._orphans:
+                await ledger.release(
+                    session, list(self._orphans), self._clock(), worker=self.worker
+                )
             claimed = await ledger.claim(session, self._clock(), want, worker=self.worker)
+        self._held.difference_update(self._orphans)
+        self._orphans.clear()
+        self._watch.ok()
+        self._backoff.reset()
         self._drained = len(claimed) < want
         # A row already queued or in flight here may come back if a claim was recovered by
         # mistake: it is ours, and it is sent (or recorded) once.
@@ -214,16 +227,19 @@ class Sender:
             async with self._sessions() as session:
                 return await self._composer.compose(session, rows)
         except Exception:
-            log.exception("composing %d deliveries failed; composing them one by one", len(rows))
-        items: list[Outgoing] = []
-        for row in rows:
-            try:
-                async with self._sessions() as session:
-                    items.extend(await self._composer.compose(session, [row]))
-            except Exception as exc:
-                log.exception("cannot compose delivery %s", row.id)
-                items.append(Outgoing.broken(row, f"cannot compose: {exc!r}"))
-        return items
+            # A row whose rendering raises already fails alone (Composer): this is the database.
+            # Hand the rows back unharmed and let the step fail, so the sender pauses.
+            self._orphans.update(row.id for row in rows)
+            with contextlib.suppress(Exception):
+                await self._release_orphans()
+            raise
+
+    async def _release_orphans(self) -> None:
+        ids = list(self._orphans)
+        async with self._sessions.begin() as session:
+            await ledger.release(session, ids, self._clock(), worker=self.worker)
+        self._held.difference_update(ids)
+        self._orphans.difference_update(ids)
 
     def _push(self, ready: float, item: Outgoing) -> None:
         heapq.heappush(self._heap, (ready, next(self._seq), item))
@@ -252,9 +268,13 @@ class Sender:
         for item in items:
             due = wall + timedelta(seconds=max(0.0, self._ready_at(item) - now))
             by_due.setdefault(due, []).append(item.delivery_id)
-        async with self._sessions.begin() as session:
-            for due, rows in by_due.items():
-                await ledger.release(session, rows, due, worker=self.worker)
+        try:
+            async with self._sessions.begin() as session:
+                for due, rows in by_due.items():
+                    await ledger.release(session, rows, due, worker=self.worker)
+        except Exception:
+            self._orphans.update(ids)  # still claimed: handed back once the database answers
+            raise
         self._held.difference_update(ids)
         self.stats["handed_back"] += len(ids)
 
@@ -288,6 +308,24 @@ class Sender:
                 self._push(ready, item)
             return
         await self.pacer.slot(paid=self._is_paid(item))
+        if self._stopping:  # stopped while waiting (the lead role was lost): send nothing new
+            self._slots.release()
+            self._push(self.pacer.now(), item)
+            return
+        try:
+            wait = await self._budget.shared_slot(
+                item.chat_id, item.chat_type, paid=self._is_paid(item)
+            )
+        except BaseException:  # the database is gone: the row stays queued, still ours
+            self._slots.release()
+            self._push(self.pacer.now(), item)
+            raise
+        if wait is None:  # another process (a reply) holds this chat: try again when free
+            self._slots.release()
+            self._push(self._ready_at(item), item)
+            return
+        if wait > 0:
+            await asyncio.sleep(wait)
         self.pacer.note_sent(item.chat_id, item.chat_type)
         task = asyncio.create_task(self._send(item))
         self._tasks.add(task)
@@ -298,6 +336,7 @@ class Sender:
         return self._paid and item.kind == "broadcast"
 
     async def _send(self, item: Outgoing) -> None:
+        PACED.set(True)  # this task's calls drew on the budget already (its own context)
         plain = False
         try:
             verdict, message_id = await self._attempt(item)
@@ -312,27 +351,27 @@ class Sender:
                 if verdict.action is Action.PLAIN_TEXT:
                     verdict = Verdict(Action.FAIL, verdict.reason)
             if verdict.action is Action.DEFER:
-                self._flood_control(item.chat_id, verdict.delay)
+                await self._flood_control(item.chat_id, verdict.delay)
         except Exception as exc:  # never lose a slot: a bug in sending must not stall the queue
             log.exception("sending delivery %s failed", item.delivery_id)
             verdict, message_id = Verdict(Action.RETRY, repr(exc)), None
         self._results.put_nowait(Outcome(item, verdict, message_id, plain=plain))
 
-    def _flood_control(self, chat_id: int, delay: float) -> None:
+    async def _flood_control(self, chat_id: int, delay: float) -> None:
         """Defer the chat; when another chat was just refused too, pause the whole bot."""
         now = self.pacer.now()
-        self.pacer.defer_chat(chat_id, delay)
         while self._recent_429 and now - self._recent_429[0][0] > BOT_WIDE_WINDOW:
             self._recent_429.popleft()
         # Telegram's 429 does not say whether the chat or the bot is over its limit; our own
         # pacing keeps every chat within its limit, so refusals on two chats at once mean
         # the bot as a whole is (or another process shares the token): everything waits.
-        if any(other != chat_id for _, other in self._recent_429):
-            self.pacer.pause_all(delay)
-            self.stats["paused"] += 1
-            log.warning("flood control for the whole bot: pausing all sends for %.0f s", delay)
+        bot_wide = any(other != chat_id for _, other in self._recent_429)
         self._recent_429.append((now, chat_id))
         self._sweep = True
+        if bot_wide:
+            self.stats["paused"] += 1
+            log.warning("flood control for the whole bot: pausing all sends for %.0f s", delay)
+        await self._budget.flood(chat_id, delay, bot_wide=bot_wide)
 
     async def _attempt(self, item: Outgoing, *, html: bool = True) -> tuple[Verdict, int | None]:
         common: dict[str, Any] = {
@@ -393,8 +432,11 @@ class Sender:
             # another process (or the next start) recovers them.
             log.error("could not record the last outcomes before stopping")
             return
-        unsent = [item.delivery_id for _, _, item in self._heap]
+        self._orphans.update(item.delivery_id for _, _, item in self._heap)
         self._heap.clear()
-        if unsent:
-            async with self._sessions.begin() as session:
-                await ledger.release(session, unsent, self._clock(), worker=self.worker)
+        if self._orphans:
+            try:
+                await self._release_orphans()
+            except Exception as exc:  # their claims lapse and the next sender recovers them
+                if not self._watch.failed(exc, "the sender stopping"):
+                    log.exception("could not hand back %d unsent deliveries", len(self._orphans))

@@ -17,12 +17,14 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.delivery import outbox, progress, pushes, quiet
+from bot.delivery.budget import PACED, SendBudget
 from bot.delivery.compose import Composer
 from bot.delivery.pacing import Pacer, effective_rate
 from bot.delivery.sender import Sender
 from bot.i18n import Catalogue, default_catalogue
-from storage import ledger
+from storage import ledger, send_budget
 from storage.models import Broadcast
+from storage.outage import OutageWatch
 
 if TYPE_CHECKING:  # the ingest pipeline is heavy to import; delivery needs only the sessions
     from bot.runtime import Resources
@@ -32,6 +34,8 @@ FEED_AHEAD = 2000  # broadcast rows kept owed ahead of the sender: the rest wait
 TICK = 2.0
 PROGRESS_EVERY = 5.0
 DEFAULT_PUSH_MAX_AGE = timedelta(hours=6)
+BUDGET_KEEP = timedelta(minutes=5)  # longer than any chat's gap or a usual flood-control hold
+HEARTBEAT_KEEP = timedelta(days=1)
 
 
 def utcnow() -> datetime:
@@ -57,6 +61,7 @@ class DeliveryService:
         tz: Any,
         clock: Callable[[], datetime] = utcnow,
         push_max_age: timedelta = DEFAULT_PUSH_MAX_AGE,
+        watch: OutageWatch | None = None,
     ) -> None:
         self.bot = bot
         self.sender = sender
@@ -69,6 +74,7 @@ class DeliveryService:
         self._kick = asyncio.Event()
         self._last_edit: dict[int, tuple[float, int]] = {}
         self._recover_at = 0.0
+        self._watch = watch or OutageWatch()
 
     async def start(self, *, sole: bool = False) -> None:
         """Return rows a dead sender left 'sending' to the queue, then start sending.
@@ -126,10 +132,14 @@ class DeliveryService:
         self.sender.wake()
 
     async def _recover(self, lease: timedelta | None = None) -> None:
+        now = self._clock()
         async with self._sessions.begin() as session:
             recovered = await ledger.recover(
-                session, self._clock(), self.sender.lease if lease is None else lease
+                session, now, self.sender.lease if lease is None else lease
             )
+            # Bookkeeping that only grows otherwise: chats long free of any gap, senders gone.
+            await send_budget.forget_past(session, now - BUDGET_KEEP)
+            await send_budget.forget_senders(session, now, HEARTBEAT_KEEP)
         if recovered:
             log.info("%d deliveries held by a stopped sender are owed again", recovered)
         self._recover_at = time.monotonic() + self.sender.lease.total_seconds() / 2
@@ -142,8 +152,10 @@ class DeliveryService:
             for chore in chores:
                 try:
                     await chore()
-                except Exception:
-                    log.exception("delivery upkeep (%s) failed; retrying", chore.__name__)
+                except Exception as exc:
+                    if not self._watch.failed(exc, "delivery upkeep"):
+                        log.exception("delivery upkeep (%s) failed; retrying", chore.__name__)
+                    break  # the next tick tries every chore again
             self._kick.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), timeout=TICK)
@@ -198,14 +210,18 @@ class DeliveryService:
         paced = await self.sender.pace(chat_id, "private" if chat_id > 0 else "group")
         if not paced and not final:
             return
-        if final:
-            text = progress.report_text(cat, lang, broadcast, tally, self._clock())
-            await progress.edit(self.bot, chat_id, message_id, text, None)
-            self._last_edit.pop(broadcast_id, None)
-            return
-        text = progress.progress_text(cat, lang, broadcast_id, tally)
-        markup = progress.cancel_keyboard(cat, lang, broadcast_id)
-        await progress.edit(self.bot, chat_id, message_id, text, markup)
+        token = PACED.set(True)  # the slot is taken: the rate limiter lets the edit through
+        try:
+            if final:
+                text = progress.report_text(cat, lang, broadcast, tally, self._clock())
+                await progress.edit(self.bot, chat_id, message_id, text, None)
+                self._last_edit.pop(broadcast_id, None)
+                return
+            text = progress.progress_text(cat, lang, broadcast_id, tally)
+            markup = progress.cancel_keyboard(cat, lang, broadcast_id)
+            await progress.edit(self.bot, chat_id, message_id, text, markup)
+        finally:
+            PACED.reset(token)
 
 
 def build_service(
@@ -216,20 +232,26 @@ def build_service(
     bot_username: Callable[[], str | None],
     composer: Composer | None = None,
     clock: Callable[[], datetime] = utcnow,
+    watch: OutageWatch | None = None,
+    budget: SendBudget | None = None,
 ) -> DeliveryService:
-    """Wire the pacer, composer and sender from the settings."""
+    """Wire the pacer, composer and sender from the settings (and this process's budget)."""
+    watch = watch or OutageWatch()
     rate = effective_rate(settings.send_rate, settings.paid_broadcast)
+    budget = budget or SendBudget(Pacer(rate), watch=watch)
     composer = composer or Composer(tz=settings.tz, bot_username=bot_username, clock=clock)
     sender = Sender(
         bot,
         sessions,
         composer,
-        Pacer(rate),
+        budget.pacer,
         concurrency=send_concurrency(rate),
         paid=settings.paid_broadcast,
         clock=clock,
         tz=settings.tz,
         lease=timedelta(seconds=settings.delivery_lease),
+        watch=watch,
+        budget=budget,
     )
     return DeliveryService(
         bot,
@@ -239,6 +261,7 @@ def build_service(
         tz=settings.tz,
         clock=clock,
         push_max_age=timedelta(hours=settings.push_max_age),
+        watch=watch,
     )
 
 
@@ -248,6 +271,7 @@ async def start_delivery(
     settings: Settings,
     *,
     sole: bool = False,
+    budget: SendBudget | None = None,
 ) -> DeliveryService:
     """Start delivering (`sole`: as the holder of the lead role); `await service.stop()` after."""
     bot = application.bot
@@ -259,6 +283,13 @@ async def start_delivery(
         except RuntimeError:  # the Bot was not initialised (no getMe yet)
             return None
 
-    service = build_service(bot, resources.sessions, settings, bot_username=username)
+    service = build_service(
+        bot,
+        resources.sessions,
+        settings,
+        bot_username=username,
+        watch=resources.watch,
+        budget=budget,
+    )
     await service.start(sole=sole)
     return service

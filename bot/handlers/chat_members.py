@@ -6,8 +6,9 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 
+from bot.delivery.errors import retry_after_seconds
 from bot.handlers.chat_access import chat_of, lang_of, place_of, reply
 from bot.i18n import pick_language
 from bot.telegram.typed_context import BotContext
@@ -28,8 +29,14 @@ async def track_chat(update: Update, ctx: BotContext) -> None:
         # on_migration moves the old group's row: re-creating either id here would leave a
         # second row with default settings for the move to merge into.
         return
-    async with ctx.sessions.begin() as session:
-        await chat_of(session, update, ctx)
+    try:
+        async with ctx.sessions.begin() as session:
+            await chat_of(session, update, ctx)
+    except Exception as exc:
+        # The database is away: the command handler that follows meets it too and tells the
+        # reader to try again; one "busy" per update, not two.
+        if not ctx.resources.watch.failed(exc, "chat tracking"):
+            raise
 
 
 async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
@@ -86,15 +93,40 @@ async def on_migration(update: Update, ctx: BotContext) -> None:
 
 
 async def on_error(update: object, ctx: BotContext) -> None:
-    """The one error handler: log with the update, then apologise where a reader waits."""
-    log.error("error while handling %r", update, exc_info=ctx.error)
+    """The one error handler: log, then tell a waiting reader what to do.
+
+    Flood control (a reply that could not get a slot in time) is one log line and no apology,
+    which would be refused too. A database outage is logged once per outage (not per update)
+    and the reader is asked to try again in a moment; anything else is a bug: a traceback.
+    """
+    error = ctx.error
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, RetryAfter):
+        log.warning(
+            "a reply to %s was dropped: flood control for %.0f s",
+            chat.id if chat else "?",
+            retry_after_seconds(error),
+        )
+        return
+    resources = ctx.bot_data.resources
+    outage = (
+        error is not None
+        and resources is not None
+        and resources.watch.failed(error, "a chat handler")
+    )
+    if not outage:
+        log.error("error while handling %r", update, exc_info=error)
     if not isinstance(update, Update) or update.effective_message is None:
         return
     lang = await _apology_language(update, ctx)
+    text = ctx.text(lang, "error.busy" if outage else "error.generic")
     try:
-        await reply(update, ctx.text(lang, "error.generic"))
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        else:
+            await reply(update, text)
     except TelegramError:
-        log.warning("could not apologise in %s", update.effective_chat)
+        log.warning("could not apologise in %s", chat.id if chat else "?")
 
 
 async def _apology_language(update: Update, ctx: BotContext) -> str:
@@ -107,7 +139,8 @@ async def _apology_language(update: Update, ctx: BotContext) -> str:
     try:
         async with ctx.sessions() as session:
             chat = await chats.get_chat(session, place.chat_id, place.thread_id)
-    except Exception:  # the database may be what failed: apologise anyway
-        log.warning("no chat language for the apology in %s", place.chat_id, exc_info=True)
+    except Exception as exc:  # the database may be what failed: apologise anyway
+        if not ctx.resources.watch.failed(exc, "the apology"):
+            log.warning("no chat language for the apology in %s", place.chat_id, exc_info=True)
         return fallback
     return lang_of(chat) if chat is not None else fallback

@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "error.admin_only_channel": (
         "Only this channel's admins can change its subscriptions and settings."
     ),
+    "error.busy": "Sorry, the service is busy right now. Please try again in a few moments.",
     "error.generic": "Sorry, something went wrong. Please try again in a moment.",
     "hint.text": "I read commands, such as /latest or /topic sports. Send /help for all of them.",
     "error.expired": "This button has expired. Send the command again.",

@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "error.admin_only_channel": (
         "Hanya admin kanal ini yang dapat mengubah langganan dan pengaturannya."
     ),
+    "error.busy": "Maaf, layanan sedang sibuk. Coba lagi dalam beberapa saat.",
     "error.generic": "Maaf, terjadi kesalahan. Silakan coba lagi sebentar lagi.",
     "hint.text": (
         "Saya membaca perintah, misalnya /latest atau /topic olahraga. Kirim /help untuk semuanya."

@@ -18,6 +18,7 @@ from bot.news.fetch.client import Fetcher
 from bot.news.items import FeedEntry
 from storage import articles, locks, sources
 from storage.models import Source
+from storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 # How long a claimed source stays out of other pollers' reach while it is polled.
@@ -83,6 +84,9 @@ class Ingestor:
         self._slots = asyncio.Semaphore(concurrency)
         self._clock = clock
         self._on_cycle = on_cycle
+        # Sources this process claimed in a cycle that the database cut short: id → the lease
+        # time it wrote. The next cycle makes them due again, unless someone polled them since.
+        self._unfinished: dict[int, datetime] = {}
 
     async def sync_sources(self, specs: Sequence[dict[str, Any]]) -> list[str]:
         """Bring the configured sources into the store; return the names added."""
@@ -100,6 +104,7 @@ class Ingestor:
         """Poll every due source (or all enabled ones), then enrich what is pending."""
         report = CycleReport()
         unchanged = _UnchangedSources(self._sessions)
+        await self._release_unfinished()
 
         async def one(source: Source) -> None:
             async with self._slots:
@@ -114,12 +119,17 @@ class Ingestor:
                 todo = await sources.enabled_sources(session)
             if on_start is not None:
                 on_start(len(todo))
-            await asyncio.gather(*(one(s) for s in todo))
+            async with asyncio.TaskGroup() as group:
+                for source in todo:
+                    group.create_task(one(source))
         else:
             started = self._clock()
-            lanes = [self._claim_and_poll(started, one) for _ in range(self._concurrency)]
-            await asyncio.gather(*lanes)
+            # A task group: when the database goes away, every lane stops with the cycle.
+            async with asyncio.TaskGroup() as group:
+                for _ in range(self._concurrency):
+                    group.create_task(self._claim_and_poll(started, one))
         await unchanged.flush()
+        self._unfinished.clear()  # every claim of this cycle has its real next time now
         if report.sources:
             log.info(
                 "ingest: %d sources polled, %d new articles",
@@ -142,13 +152,25 @@ class Ingestor:
         database, and a source is never polled twice in one cycle, by this process or another.
         """
         while True:
+            now = self._clock()
             async with self._sessions.begin() as session:
                 claimed = await sources.claim_due_sources(
-                    session, self._clock(), lease=CLAIM_LEASE, limit=1, due_by=due_by
+                    session, now, lease=CLAIM_LEASE, limit=1, due_by=due_by
                 )
             if not claimed:
                 return
+            self._unfinished[claimed[0].id] = now + CLAIM_LEASE
             await poll_one(claimed[0])
+
+    async def _release_unfinished(self) -> None:
+        """Make the sources an interrupted cycle claimed but never stored due again."""
+        if not self._unfinished:
+            return
+        async with self._sessions.begin() as session:
+            released = await sources.release_claims(session, self._unfinished, self._clock())
+        self._unfinished.clear()
+        if released:
+            log.info("%d sources an interrupted cycle left unpolled are due again", released)
 
     async def _poll_and_store(
         self, source: Source, unchanged: _UnchangedSources
@@ -170,6 +192,8 @@ class Ingestor:
             else:
                 new = await self._store(source, outcome, now)
         except Exception as exc:  # one source's bad data must not cost the others theirs
+            if is_outage(exc):
+                raise  # the database, not the source: the cycle fails; nothing is counted
             log.exception("storing what %s sent failed", source.name)
             return await self._record_failure(
                 source, now, f"could not store its items: {_driver_words(exc)}", "store"

@@ -5,6 +5,13 @@ connection of its own: when the holder dies, its connection closes and PostgreSQ
 lock at once, so a waiting process takes over at its next try. On SQLite, where several
 processes can only share one file on one machine, an exclusive `flock` on a file next to the
 database plays the same part; the kernel drops it when the holder dies.
+
+A lock is never assumed held. The holder asks its lock connection every `check_every` seconds
+and counts an answer later than CHECK_TIMEOUT as a loss, so it stops its work within about
+two seconds of the connection going quiet. The server, told to end that session after
+LOCK_IDLE_TIMEOUT seconds of silence (`idle_session_timeout`), only frees the lock well after
+that; a network partition that leaves the old session open on the server can then not keep
+the role from everyone for ever, and the old holder has stopped before a new one starts.
 """
 
 from __future__ import annotations
@@ -15,7 +22,6 @@ import fcntl
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +29,26 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.locks import LOCK_KEY
+from storage.outage import Backoff, OutageWatch
 
 log = logging.getLogger(__name__)
 
 StillHeld = Callable[[], Awaitable[bool]]  # asks whether this process still holds the role
 RETRY_EVERY = 2.0  # how often a waiting process tries to take the role (a holder checks 4×)
+CHECK_TIMEOUT = 1.5  # a lock check unanswered this long means the lock may be gone
+LOCK_IDLE_TIMEOUT = 10.0  # the server ends a lock session silent this long (PostgreSQL ≥ 14)
 
 
 _TRY_LOCK = f"SELECT pg_try_advisory_lock({LOCK_KEY})"
+# A bigint advisory key shows in pg_locks as its high (classid) and low (objid) 32 bits.
+_LOCK_HELD = f"""
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks l, (SELECT {LOCK_KEY} AS k) key
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.classid::bigint = ((key.k >> 32) & 4294967295)
+      AND l.objid::bigint = (key.k & 4294967295))
+"""
 
 
 class Role:
@@ -48,6 +66,7 @@ class Role:
         work: Callable[[], Coroutine[Any, Any, None]],
         *,
         retry_every: float = RETRY_EVERY,
+        watch: OutageWatch | None = None,
     ) -> None:
         self._engine = engine
         self._role = role
@@ -55,13 +74,19 @@ class Role:
         self._retry_every = retry_every
         self._check_every = retry_every / 4  # how often a holder makes sure it still holds
         self._grace = 3 * self._check_every
+        self._watch = watch or OutageWatch()
         self.holding = asyncio.Event()
+        self.taken = 0  # times this process took the role
+        self.lost = 0  # times it lost the role (or its work ended) while holding it
 
     async def run(self) -> None:
         """Wait for the role, run the work while holding it, and start over when it is lost."""
+        backoff = Backoff(first=self._retry_every / 4, cap=self._retry_every)
         while True:
             try:
                 async with self._hold() as still_held:
+                    self._watch.ok()  # the lock answered: the database is there
+                    backoff.reset()
                     if still_held is None:
                         await asyncio.sleep(self._retry_every)
                         continue
@@ -71,17 +96,20 @@ class Role:
                     if not await still_held():
                         continue
                     log.info("took the %s role", self._role)
+                    self.taken += 1
                     self.holding.set()
                     try:
                         await self._while_held(still_held)
                     finally:
                         self.holding.clear()
+                        self.lost += 1
                 await asyncio.sleep(self._retry_every)  # lost it: give the others their turn
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a dropped connection: wait, then try to take the role again
-                log.exception("lost the %s role", self._role)
-                await asyncio.sleep(self._retry_every)
+            except Exception as exc:  # the database went away: wait, then try again
+                if not self._watch.failed(exc, f"the {self._role} role"):
+                    log.exception("the %s role failed", self._role)
+                await asyncio.sleep(backoff.next())
 
     async def _while_held(self, still_held: StillHeld) -> None:
         work = asyncio.create_task(self._work(), name=f"role-{self._role}")
@@ -89,7 +117,7 @@ class Role:
             while not work.done():
                 await asyncio.wait({work}, timeout=self._check_every)
                 if not work.done() and not await still_held():
-                    log.error("the %s role was lost; stopping its work", self._role)
+                    log.warning("the %s role was lost; stopping its work", self._role)
                     return
             work.result()  # the work ended by itself: surface its error, if any
         finally:
@@ -108,28 +136,82 @@ class Role:
 @contextlib.asynccontextmanager
 async def _advisory_lock(engine: AsyncEngine, role: str) -> AsyncIterator[StillHeld | None]:
     async with engine.connect() as conn:
+        await _end_when_silent(conn)
         got = await conn.scalar(text(_TRY_LOCK), {"name": role})
         await conn.commit()
         if not got:
             yield None
             return
+        alive = True
+
+        async def still_held() -> bool:
+            nonlocal alive
+            alive = alive and await _lock_alive(conn)
+            return alive
+
         try:
-            yield partial(_lock_alive, conn)
+            yield still_held
         finally:
-            with contextlib.suppress(Exception):  # a dead connection released it already
-                await conn.execute(text("SELECT pg_advisory_unlock_all()"))
-                await conn.commit()
+            if alive:
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(CHECK_TIMEOUT):
+                        await conn.execute(text("SELECT pg_advisory_unlock_all()"))
+                        await conn.commit()
+            else:  # in an unknown state: never hand it back to the pool
+                with contextlib.suppress(Exception):
+                    await conn.invalidate()
+
+
+async def _end_when_silent(conn: AsyncConnection) -> None:
+    """Ask the server to end this session (and free its locks) once it falls silent."""
+    timeout = f"{int(LOCK_IDLE_TIMEOUT * 1000)}ms"
+    try:
+        await conn.execute(text(f"SET idle_session_timeout = '{timeout}'"))
+        await conn.commit()
+    except Exception as exc:  # PostgreSQL before 14: a partition may hold the lock longer
+        await conn.rollback()
+        log.warning("idle_session_timeout is not available (%s)", type(exc).__name__)
 
 
 async def _lock_alive(conn: AsyncConnection) -> bool:
-    # A session-level advisory lock lives as long as its connection: alive means held.
+    # A session-level advisory lock lives as long as its connection: alive means held. An
+    # answer that does not come in time may mean the server already ended the session.
     try:
-        await conn.execute(text("SELECT 1"))
-        await conn.commit()
-    except Exception:
-        log.exception("the connection holding the advisory lock failed")
+        async with asyncio.timeout(CHECK_TIMEOUT):
+            await conn.execute(text("SELECT 1"))
+            await conn.commit()
+    except Exception as exc:
+        reason = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
+        log.warning("the connection holding the role lock failed (%s)", reason)
         return False
     return True
+
+
+async def role_is_held(engine: AsyncEngine, role: str) -> bool:
+    """Tell whether any process holds `role` now (for health checks; takes nothing)."""
+    url = engine.url
+    if url.get_backend_name() != "postgresql":
+        return _file_lock_held(_lock_path(url.database, role))
+    async with engine.connect() as conn:
+        held = await conn.scalar(text(_LOCK_HELD), {"name": role})
+    return bool(held)
+
+
+def _file_lock_held(path: Path) -> bool:
+    # Another open file (even in the holder's own process) cannot take a held flock.
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _lock_path(database: str | None, role: str) -> Path:

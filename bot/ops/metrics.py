@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -73,6 +73,8 @@ class Metrics:
         )
         self.sender = SenderCollector(clock)
         r.register(self.sender)
+        self.faults = FaultCollector()
+        r.register(self.faults)
         self._last_cycle_at: float | None = None
 
     def observe_cycle(self, report: CycleReport) -> None:
@@ -97,6 +99,61 @@ class Metrics:
         if self._last_cycle_at is None:
             return None
         return max(0.0, self._clock() - self._last_cycle_at)
+
+
+class Outages(Protocol):
+    """What the fault counters read: storage.outage.OutageWatch."""
+
+    outages: int
+    recoveries: int
+
+
+class RoleChanges(Protocol):
+    """What the lead-role counters read: bot.ops.leader.Role."""
+
+    taken: int
+    lost: int
+
+
+class FaultCollector(Collector):
+    """Database outages and reconnects, and lead-role changes, read at scrape time."""
+
+    def __init__(self) -> None:
+        self._outages: Outages | None = None
+        self._role: RoleChanges | None = None
+        self._holding: Callable[[], bool] | None = None
+
+    def watch(
+        self, outages: Outages, role: RoleChanges | None, holding: Callable[[], bool] | None
+    ) -> None:
+        """Read this process's outage watch and, in processes that may lead, its role."""
+        self._outages, self._role, self._holding = outages, role, holding
+
+    def collect(self) -> Iterable[Metric]:
+        outages = self._outages
+        yield CounterMetricFamily(
+            "newsbot_database_outages",
+            "Times this process found the database unreachable",
+            value=outages.outages if outages else 0,
+        )
+        yield CounterMetricFamily(
+            "newsbot_database_reconnects",
+            "Times this process reached the database again after an outage",
+            value=outages.recoveries if outages else 0,
+        )
+        changes = CounterMetricFamily(
+            "newsbot_lead_role_changes",
+            "Times this process took or lost the lead role",
+            labels=["change"],
+        )
+        changes.add_metric(["taken"], self._role.taken if self._role else 0)
+        changes.add_metric(["lost"], self._role.lost if self._role else 0)
+        yield changes
+        yield GaugeMetricFamily(
+            "newsbot_lead_role_held",
+            "1 while this process holds the lead role",
+            value=1 if self._holding is not None and self._holding() else 0,
+        )
 
 
 class SenderCollector(Collector):

@@ -20,10 +20,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.delivery.budget import SendBudget
 from bot.handlers import channels, chat_members, reading, settings, topics, user
 from bot.handlers.chat_access import args_of
 from bot.i18n import Catalogue
 from bot.runtime import Resources
+from bot.telegram.rate_limiter import BudgetRateLimiter
 from bot.telegram.typed_context import BotApp, BotContext, BotState
 
 log = logging.getLogger(__name__)
@@ -57,10 +59,12 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     updates: bool = True,
+    budget: SendBudget | None = None,
 ) -> BotApp:
     """Build the Application with every handler; `resources` may be set later (runner).
 
     Without `updates` (a worker process) there is no Updater: such a process only sends.
+    With a `budget`, every call to Telegram that sends draws on it (bot.telegram.rate_limiter).
     """
     if settings_.bot_token is None:
         raise ValueError("BOT_TOKEN is not set: get one from @BotFather and put it in .env")
@@ -78,6 +82,10 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     if not updates:
         builder = builder.updater(None)
+    if budget is not None:
+        builder = builder.rate_limiter(
+            BudgetRateLimiter(budget, patience=settings_.reply_max_wait)
+        )
     # The builder's JobQueue is typed with the default context; ours hands out BotContext.
     application = cast(BotApp, builder.build())
     application.bot_data.settings = settings_

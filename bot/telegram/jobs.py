@@ -21,6 +21,7 @@ from bot.delivery.quiet import chat_zone
 from bot.telegram.typed_context import BotApp, BotContext
 from storage import chats, sources
 from storage.models import Chat, Delivery
+from storage.outage import OutageWatch
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,9 @@ PILIHAN_EVERY = timedelta(minutes=1)
 # A slot still counts as due this long after its time (a restart or a slow minute).
 PILIHAN_GRACE = timedelta(minutes=30)
 PAGE = 500
+# While the database is away, the next ingest cycle is tried this soon: the first cycle after
+# its return stores what the interrupted one could not.
+OUTAGE_RETRY = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +119,25 @@ async def ingest_job(ctx: BotContext) -> None:
     try:
         await _ingest(ctx)
     finally:
-        delay = await until_next_poll(ctx.sessions, ctx.now())
+        delay = await until_next_poll(ctx.sessions, ctx.now(), ctx.resources.watch)
         # PTB types a context's job queue loosely; the application's is JobQueue[BotContext].
         queue = cast("JobQueue[BotContext] | None", ctx.job_queue)
         if queue is not None:
             queue.run_once(ingest_job, delay, name="ingest")
 
 
-async def until_next_poll(sessions: async_sessionmaker[AsyncSession], now: datetime) -> float:
+async def until_next_poll(
+    sessions: async_sessionmaker[AsyncSession], now: datetime, watch: OutageWatch | None = None
+) -> float:
     """Seconds until the earliest enabled source is due, within the ingest job's bounds."""
     low, high = INGEST_AT_LEAST.total_seconds(), INGEST_AT_MOST.total_seconds()
     try:
         async with sessions() as session:
             due = await sources.next_due(session)
-    except Exception:
-        log.exception("cannot read when the next source is due")
-        return high
+    except Exception as exc:
+        if watch is None or not watch.failed(exc, "the ingest schedule"):
+            log.exception("cannot read when the next source is due")
+        return OUTAGE_RETRY if watch is not None and not watch.up else high
     if due is None:
         return high
     return min(max((due - now).total_seconds(), low), high)

@@ -217,9 +217,12 @@ async def test_healthz_is_503_when_the_database_is_unreachable(
     assert status == 503
     assert body == {
         "status": "unavailable",
+        "problems": ["the database does not answer"],
         "database": "unreachable",
         "last_ingest_age_seconds": None,
         "sender_running": None,
+        "lead": None,
+        "delivery": None,
     }
     assert samples[("newsbot_database_up", ())] == 0
 
