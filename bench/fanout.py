@@ -158,6 +158,8 @@ def farm_process(paid_rate: int) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def farm_call(url: str, path: str, *, post: bool = False) -> dict[str, Any]:

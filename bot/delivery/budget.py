@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 # Set in the tasks whose calls already drew on the budget (the sender's sends, progress
 # edits): the Telegram rate limiter lets those through as they are.
 PACED: ContextVar[bool] = ContextVar("newsbot_paced", default=False)
+# Shared slots are this much wider than 1/rate: each process sleeps to its slot on its own
+# clock after a round trip, and one late wake-up must not put two processes' sends into one
+# of Telegram's windows. (Inside a process the Pacer's window guard does that job.)
+SPACING = 1.02
 
 
 class SharedBudget(Protocol):
@@ -54,8 +58,8 @@ class PostgresBudget:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], rate: float) -> None:
         self._sessions = sessions
-        self._free_interval = 1.0 / min(rate, FREE_RATE)
-        self._paid_interval = 1.0 / rate
+        self._free_interval = SPACING / min(rate, FREE_RATE)
+        self._paid_interval = SPACING / rate
 
     async def take(
         self, chat_id: int | None, chat_type: str, *, paid: bool, patience: float
@@ -111,21 +115,25 @@ class SendBudget:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + patience
+        while True:
+            held = self.pacer.paused_until
+            if chat_id is not None:
+                held = max(held, self.pacer.ready_at(chat_id))
+            wait = held - self.pacer.now()
+            if wait <= 0:
+                break
+            if loop.time() + wait > deadline:
+                return False
+            await asyncio.sleep(wait)  # then look again: another send may have taken the chat
         if chat_id is not None:
-            held = max(self.pacer.ready_at(chat_id), self.pacer.paused_until) - self.pacer.now()
-            if held > patience:
-                return False
-            if held > 0:
-                await asyncio.sleep(held)
-        else:
-            held = self.pacer.paused_until - self.pacer.now()
-            if held > patience:
-                return False
-        await self.pacer.slot()
+            # Hold the chat before waiting for the slot, so the sender cannot slip in between,
+            # and again once sent, so the gap counts from the real send.
+            self.pacer.note_sent(chat_id, chat_type)
         if self.shared is not None and not await self._shared_reply_slot(
             chat_id, chat_type, deadline
         ):
             return False
+        await self.pacer.slot()  # the last gate: this process's sends stay within the rate
         if chat_id is not None:
             self.pacer.note_sent(chat_id, chat_type)
         return True

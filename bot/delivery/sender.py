@@ -307,15 +307,11 @@ class Sender:
             else:
                 self._push(ready, item)
             return
-        await self.pacer.slot(paid=self._is_paid(item))
-        if self._stopping:  # stopped while waiting (the lead role was lost): send nothing new
-            self._slots.release()
-            self._push(self.pacer.now(), item)
-            return
+        paid = self._is_paid(item)
+        # Hold the chat now, not once the slot comes: a reply to it must not slip in between.
+        self.pacer.note_sent(item.chat_id, item.chat_type)
         try:
-            wait = await self._budget.shared_slot(
-                item.chat_id, item.chat_type, paid=self._is_paid(item)
-            )
+            wait = await self._budget.shared_slot(item.chat_id, item.chat_type, paid=paid)
         except BaseException:  # the database is gone: the row stays queued, still ours
             self._slots.release()
             self._push(self.pacer.now(), item)
@@ -326,6 +322,13 @@ class Sender:
             return
         if wait > 0:
             await asyncio.sleep(wait)
+        # This process's pacer is the last gate: however the shared wait went, it keeps this
+        # process's sends within the rate in any window.
+        await self.pacer.slot(paid=paid)
+        if self._stopping:  # stopped while waiting (the lead role was lost): send nothing new
+            self._slots.release()
+            self._push(self.pacer.now(), item)
+            return
         self.pacer.note_sent(item.chat_id, item.chat_type)
         task = asyncio.create_task(self._send(item))
         self._tasks.add(task)

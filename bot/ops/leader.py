@@ -37,6 +37,7 @@ StillHeld = Callable[[], Awaitable[bool]]  # asks whether this process still hol
 RETRY_EVERY = 2.0  # how often a waiting process tries to take the role (a holder checks 4×)
 CHECK_TIMEOUT = 1.5  # a lock check unanswered this long means the lock may be gone
 LOCK_IDLE_TIMEOUT = 10.0  # the server ends a lock session silent this long (PostgreSQL ≥ 14)
+_ABANDONED: set[asyncio.Future[None]] = set()  # lock checks given up on, still cancelling
 
 
 _TRY_LOCK = f"SELECT pg_try_advisory_lock({LOCK_KEY})"
@@ -129,12 +130,14 @@ class Role:
     def _hold(self) -> contextlib.AbstractAsyncContextManager[StillHeld | None]:
         url = self._engine.url
         if url.get_backend_name() == "postgresql":
-            return _advisory_lock(self._engine, self._role)
+            return _advisory_lock(self._engine, self._role, self._watch)
         return _file_lock(_lock_path(url.database, self._role))
 
 
 @contextlib.asynccontextmanager
-async def _advisory_lock(engine: AsyncEngine, role: str) -> AsyncIterator[StillHeld | None]:
+async def _advisory_lock(
+    engine: AsyncEngine, role: str, watch: OutageWatch
+) -> AsyncIterator[StillHeld | None]:
     async with engine.connect() as conn:
         await _end_when_silent(conn)
         got = await conn.scalar(text(_TRY_LOCK), {"name": role})
@@ -146,7 +149,11 @@ async def _advisory_lock(engine: AsyncEngine, role: str) -> AsyncIterator[StillH
 
         async def still_held() -> bool:
             nonlocal alive
-            alive = alive and await _lock_alive(conn)
+            if alive:
+                error = await _lock_check(conn)
+                if error is not None:
+                    alive = False
+                    watch.failed(error, f"the {role} role lock")
             return alive
 
         try:
@@ -173,18 +180,30 @@ async def _end_when_silent(conn: AsyncConnection) -> None:
         log.warning("idle_session_timeout is not available (%s)", type(exc).__name__)
 
 
-async def _lock_alive(conn: AsyncConnection) -> bool:
+async def _lock_check(conn: AsyncConnection) -> BaseException | None:
     # A session-level advisory lock lives as long as its connection: alive means held. An
-    # answer that does not come in time may mean the server already ended the session.
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT):
-            await conn.execute(text("SELECT 1"))
-            await conn.commit()
-    except Exception as exc:
-        reason = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
-        log.warning("the connection holding the role lock failed (%s)", reason)
-        return False
-    return True
+    # answer that does not come in time may mean the server already ended the session. The
+    # ping is not awaited past its time: cancelling a query on a silent connection waits for
+    # the driver's own cancel request, and the holder must stop now, not then.
+    ping = asyncio.ensure_future(_ping(conn))
+    done, _ = await asyncio.wait({ping}, timeout=CHECK_TIMEOUT)
+    error: BaseException | None
+    if not done:
+        ping.cancel()
+        _ABANDONED.add(ping)  # left to finish its cancelling; the connection is dropped after
+        ping.add_done_callback(_ABANDONED.discard)
+        error = TimeoutError("the lock check got no answer in time")
+    else:
+        error = ping.exception()
+        if error is None:
+            return None
+    log.warning("the connection holding the role lock failed (%s)", type(error).__name__)
+    return error
+
+
+async def _ping(conn: AsyncConnection) -> None:
+    await conn.execute(text("SELECT 1"))
+    await conn.commit()
 
 
 async def role_is_held(engine: AsyncEngine, role: str) -> bool:
