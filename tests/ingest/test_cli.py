@@ -76,8 +76,40 @@ async def test_bad_configuration_is_explained_without_echoing_secrets(tmp_path: 
         tmp_path, "latest", ADMIN_IDS="12,abc", BOT_TOKEN=secret + " with spaces"
     )
     assert code == 2
-    assert "ADMIN_IDS" in err and "BOT_TOKEN" in err
+    assert "ADMIN_IDS" in err and "comma-separated" in err
+    assert "BOT_TOKEN" not in err  # `latest` never calls Telegram: the token is not its concern
     assert secret not in err
+
+
+@pytest.mark.parametrize("command", ["run", "web", "worker"])
+async def test_processes_that_call_telegram_refuse_a_malformed_token(
+    tmp_path: Path, command: str
+) -> None:
+    secret = "123456:THIS-IS-NOT-A-REAL-TOKEN-but-secret with spaces"
+    env = {"WEBHOOK_URL": "https://bot.example.id/hook", "WEBHOOK_SECRET": "s3cret-s3cret"}
+    code, out, err = await newsbot(tmp_path, command, BOT_TOKEN=secret, **env)
+    assert code == 2
+    assert err.strip() == (
+        "newsbot: BOT_TOKEN does not look like a token from @BotFather: digits, a colon and "
+        "about 35 letters, digits, _ or - (123456789:AAE…)."
+    )
+    assert "THIS-IS-NOT" not in out + err and "Traceback" not in err
+    code, _, err = await newsbot(tmp_path, command, **env)
+    assert code == 2 and err.startswith("newsbot: BOT_TOKEN is not set.")
+
+
+async def test_commands_without_telegram_ignore_a_malformed_token(
+    tmp_path: Path, site_url: str
+) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[sources]]\nname = "Tribun"\nurl = "{site_url}/a.xml"\n', "utf-8")
+    env = {"SOURCES_FILE": str(sources), "FETCH_PAGES": "false", "BOT_TOKEN": "123456:ABC-typo"}
+    code, out, err = await newsbot(tmp_path, "ingest", "--once", **env)
+    assert code == 0, err
+    assert "new articles" in out and "BOT_TOKEN" not in err
+    for args in (["latest"], ["sources"], ["stats"], ["chats"], ["db", "upgrade"]):
+        code, _, err = await newsbot(tmp_path, *args, **env)
+        assert code == 0, (args, err)
 
 
 async def test_broken_sources_file_is_a_clear_error(tmp_path: Path) -> None:
