@@ -88,6 +88,7 @@ async def _cycle_with_progress(
         TextColumn("{task.description}"),
         console=console,
         transient=True,
+        disable=not console.is_terminal,  # a bar is for people: a log would get a blank line
     ) as progress:
         task = progress.add_task("", total=None)
 
