@@ -103,12 +103,11 @@ class Settings(BaseSettings):
 
     @field_validator("bot_token")
     @classmethod
-    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+    def _blank_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # Its shape is checked by the commands that call Telegram (`token_problem`): ingest,
+        # `latest` and the database commands never use it, so a typo must not stop them.
         if value is not None and not value.get_secret_value().strip():
             return None
-        if value is not None and not _TOKEN_SHAPE.match(value.get_secret_value().strip()):
-            # Never echo the value: it may be a real token pasted with a typo.
-            raise ValueError("BOT_TOKEN does not look like a token from @BotFather (123456:ABC…)")
         return value
 
     @field_validator("database_url")
@@ -152,6 +151,22 @@ class Settings(BaseSettings):
         if password:
             found += [str(password), quote(str(password), safe="")]
         return [s for s in found if s]
+
+
+def token_problem(settings: Settings) -> str | None:
+    """Why BOT_TOKEN cannot be used to call Telegram, or None when it looks right."""
+    if settings.bot_token is None:
+        return (
+            "BOT_TOKEN is not set. Create a bot with @BotFather and put its token in "
+            ".env (BOT_TOKEN=123456789:AAE…)."
+        )
+    if not _TOKEN_SHAPE.match(settings.bot_token.get_secret_value().strip()):
+        # Never echo the value: it may be a real token pasted with a typo.
+        return (
+            "BOT_TOKEN does not look like a token from @BotFather: digits, a colon and about 35 "
+            "letters, digits, _ or - (123456789:AAE…)."
+        )
+    return None
 
 
 def parse_clock(text: str) -> time:

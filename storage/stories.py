@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, LargeBinary, bindparam, func, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    LargeBinary,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import dialect_name, insert_for
@@ -204,8 +214,14 @@ async def latest_stories(
     topic: str | None = None,
     before: datetime | None = None,
     offset: int = 0,
+    since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
 ) -> list[StoryView]:
-    """The newest stories (optionally of one topic), each with every outlet's article."""
+    """The newest stories (optionally of one topic), each with every outlet's article.
+
+    Published in [since, before); `after` is the (published_at, id) of the last story of the
+    previous page: the next page starts right below it (keyset paging, no offset to skip).
+    """
     query = select(Story)
     if topic is not None:
         query = query.join(StoryTopic, StoryTopic.story_id == Story.id).where(
@@ -213,6 +229,16 @@ async def latest_stories(
         )
     if before is not None:
         query = query.where(Story.published_at < before)
+    if since is not None:
+        query = query.where(Story.published_at >= since)
+    if after is not None:
+        published, story_id = after
+        query = query.where(
+            or_(
+                Story.published_at < published,
+                and_(Story.published_at == published, Story.id < story_id),
+            )
+        )
     query = query.order_by(Story.published_at.desc(), Story.id.desc()).offset(offset).limit(limit)
     stories = list((await session.scalars(query)).all())
     return await views_of(session, stories)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.config import BUNDLED_SOURCES, Settings, load_settings
+from bot.config import BUNDLED_SOURCES, Settings, load_settings, token_problem
 from bot.ingest.sources_file import load_sources
 from bot.ops.logs import RedactSecrets, redact
 
@@ -48,7 +48,6 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("ADMIN_IDS", "12,abc", "comma-separated"),
         ("PILIHAN_TIMES", "25:00", "not a time"),
         ("TIMEZONE", "Mars/Base", "unknown time zone"),
-        ("BOT_TOKEN", "not a token", "does not look like a token"),
         ("SEND_RATE", "0", "greater than 0"),
     ],
 )
@@ -59,6 +58,21 @@ def test_bad_values_are_refused_with_a_clear_reason(
     with pytest.raises(ValidationError) as info:
         load_settings()
     assert words in str(info.value)
+
+
+def test_the_token_is_checked_only_by_what_calls_telegram(monkeypatch: pytest.MonkeyPatch) -> None:
+    for malformed in ("not a token", "123456:ABC-your-token", "abc:" + "x" * 35):
+        monkeypatch.setenv("BOT_TOKEN", malformed)
+        settings = load_settings()  # ingest, latest and the database commands still run
+        problem = token_problem(settings)
+        assert problem is not None and "does not look like a token from @BotFather" in problem
+        assert malformed not in problem
+        assert malformed in settings.secrets()  # and it is still kept out of the logs
+    monkeypatch.setenv("BOT_TOKEN", "   ")
+    problem = token_problem(load_settings())
+    assert problem is not None and "BOT_TOKEN is not set" in problem
+    monkeypatch.setenv("BOT_TOKEN", f" {TOKEN} ")
+    assert token_problem(load_settings()) is None
 
 
 def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

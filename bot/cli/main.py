@@ -7,10 +7,12 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli.moments import Moment
 from bot.config import MIN_RETENTION_DAYS, Settings, load_settings
 from bot.ops.logs import setup_logging
 
@@ -18,8 +20,11 @@ from bot.ops.logs import setup_logging
 def build_parser() -> argparse.ArgumentParser:
     """The command line, one subcommand per job."""
     parser = argparse.ArgumentParser(
-        prog="newsbot", description="Indonesian news for Telegram: ingest, store, deliver."
+        prog="newsbot",
+        description="Indonesian news for Telegram: ingest, store, deliver.",
+        epilog="Listings print a table on a terminal and tab-separated lines in a pipe.",
     )
+    parser.add_argument("--version", action="version", version=f"newsbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the bot, the scheduler and delivery in one process")
@@ -36,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(handler="ingest")
 
     srcs = sub.add_parser("sources", help="show each source's health; import or export OPML")
+    srcs.add_argument("--json", action="store_true", help="print one JSON array")
     srcs.set_defaults(handler="sources")
     srcs_sub = srcs.add_subparsers(dest="sources_command", metavar="[ACTION]")
     imp = srcs_sub.add_parser("import-opml", help="add or update sources from an OPML file")
@@ -45,11 +51,29 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path, nargs="?", help="where to write (default: stdout)")
     exp.set_defaults(handler="export_opml")
 
-    latest = sub.add_parser("latest", help="list stored stories, newest first")
-    latest.add_argument("--limit", type=_limit, default=10, help="how many (1-200, default 10)")
+    latest = sub.add_parser(
+        "latest",
+        help="list stored stories, newest first",
+        epilog="Times are ISO 8601 (2026-05-01, 2026-05-01T07:00, 2026-05-01T07:00+07:00); "
+        "without an offset they are in TIMEZONE. --until with a date alone includes that day.",
+    )
+    many = latest.add_mutually_exclusive_group()
+    many.add_argument("--limit", type=_limit, default=10, help="how many (1-200, default 10)")
+    many.add_argument("--all", action="store_true", help="every story that matches, streamed")
     latest.add_argument("--topic", help="only stories of this topic (e.g. olahraga)")
-    latest.add_argument("--json", action="store_true", help="print one JSON array")
+    latest.add_argument("--since", type=_moment, help="published at or after this time")
+    latest.add_argument("--until", type=_moment, help="published before this time")
+    shape = latest.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print one JSON array")
+    shape.add_argument("--jsonl", action="store_true", help="print one JSON object per line")
     latest.set_defaults(handler="latest")
+
+    stats = sub.add_parser("stats", help="today's figures, as the admins' /stats shows them")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(handler="stats")
+    chats = sub.add_parser("chats", help="how many chats, of which kind, following what")
+    chats.add_argument("--json", action="store_true", help="print one JSON object")
+    chats.set_defaults(handler="chats")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -79,6 +103,22 @@ def _limit(text: str) -> int:
     return value
 
 
+def _moment(text: str) -> Moment:
+    try:
+        return Moment.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date or time (2026-05-01, 2026-05-01T07:00)"
+        ) from None
+
+
+def _version() -> str:
+    try:
+        return version("newsbot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def _days(text: str) -> int:
     if not text.isdigit() or int(text) < MIN_RETENTION_DAYS:
         raise argparse.ArgumentTypeError(f"must be a whole number of days, {MIN_RETENTION_DAYS}+")
@@ -100,6 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `newsbot latest --all --jsonl | head`: the reader has all it wanted. Point stdout at
+        # /dev/null so flushing it at exit does not fail a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports a command a closed pipe stopped
     except Exception as exc:
         # The boundary: no traceback (it may carry the token) reaches the terminal.
         from bot.cli.failures import explain_failure
@@ -116,11 +162,25 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     handler: str = args.handler
     if handler == "ingest":
         return await commands.ingest(settings, once=args.once)
-    if handler == "sources":
-        return await commands.show_sources(settings)
-    if handler == "latest":
-        return await commands.latest(
-            settings, limit=args.limit, topic=args.topic, as_json=args.json
+    if handler in ("sources", "latest", "stats", "chats"):
+        from bot.cli import listings
+        from bot.cli.output import choose_format
+
+        fmt = choose_format(as_json=args.json, as_jsonl=getattr(args, "jsonl", False))
+        if handler == "sources":
+            return await listings.show_sources(settings, fmt)
+        if handler == "stats":
+            return await listings.show_stats(settings, fmt)
+        if handler == "chats":
+            return await listings.show_chats(settings, fmt)
+        tz = settings.tz
+        return await listings.latest(
+            settings,
+            fmt,
+            limit=None if args.all else args.limit,
+            topic=args.topic,
+            since=args.since.start(tz) if args.since else None,
+            until=args.until.end(tz) if args.until else None,
         )
     if handler == "db_upgrade":
         return await commands.db_upgrade(settings)

@@ -25,7 +25,7 @@ from functools import partial
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.config import Settings
+from bot.config import Settings, token_problem
 from bot.delivery.budget import PostgresBudget, SendBudget
 from bot.delivery.pacing import Pacer, effective_rate
 from bot.ops.health import start_ops_server
@@ -54,12 +54,9 @@ async def set_menu(application: BotApp) -> None:
 
 async def run_bot(settings: Settings, mode: Mode = "run") -> int:
     """Run one of the bot's processes until SIGINT or SIGTERM; return the exit code."""
-    if settings.bot_token is None:
-        print(
-            "newsbot: BOT_TOKEN is not set. Create a bot with @BotFather and put its token in "
-            ".env (BOT_TOKEN=123456:ABC…).",
-            file=sys.stderr,
-        )
+    problem = token_problem(settings)  # checked here: only these processes call Telegram
+    if problem is not None:
+        print(f"newsbot: {problem}", file=sys.stderr)
         return 2
     if mode == "web" and not settings.webhook_url:
         print(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import signal
 from datetime import datetime
@@ -12,14 +11,13 @@ from datetime import datetime
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.style import Style
 from rich.table import Table
 
+from bot.cli.output import cell, choose_format, local_time, print_plain
 from bot.config import Settings
 from bot.ingest.cycle import CycleReport, Ingestor, SourceReport, utcnow
 from bot.runtime import Resources, open_database, open_resources
-from storage import sources, stories
-from storage.db import session_factory
+from storage import sources
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +88,7 @@ async def _cycle_with_progress(
         TextColumn("{task.description}"),
         console=console,
         transient=True,
+        disable=not console.is_terminal,  # a bar is for people: a log would get a blank line
     ) as progress:
         task = progress.add_task("", total=None)
 
@@ -103,92 +102,33 @@ async def _cycle_with_progress(
 
 
 def _print_cycle(console: Console, report: CycleReport, settings: Settings) -> None:
+    ordered = sorted(report.articles, key=lambda a: a.published_at or utcnow(), reverse=True)
+    failed = [s for s in report.sources if s.status == "failed"]
+    ok = len(report.sources) - len(failed)
+    stored = len(report.new_story_ids)
+    totals = f"{ok} sources answered, {len(failed)} failed, {stored} new stories"
+    if choose_format() == "plain":  # a log or a pipe: one unwrapped line per article
+        print(f"{len(report.articles)} new articles")
+        print_plain(
+            ("outlet", "published", "title", "link"),
+            ((a.source, local_time(a.published_at, settings.tz), a.title, a.url) for a in ordered),
+        )
+        print(totals)
+        for s in failed:
+            print(f"  {s.name}: {cell(s.error)}" + (" (now paused)" if s.paused else ""))
+        return
     table = Table(title=f"{len(report.articles)} new articles")
     for column in ("outlet", "published", "title", "link"):
         table.add_column(column, overflow="fold")
-    ordered = sorted(report.articles, key=lambda a: a.published_at or utcnow(), reverse=True)
     for art in ordered:
         table.add_row(
             escape(art.source), _when(art.published_at, settings), escape(art.title), art.url
         )
     console.print(table)
-    failed = [s for s in report.sources if s.status == "failed"]
-    ok = len(report.sources) - len(failed)
-    console.print(
-        f"{ok} sources answered, {len(failed)} failed, {len(report.new_story_ids)} new stories"
-    )
+    console.print(totals)
     for s in failed:
         paused = " (now paused)" if s.paused else ""
         console.print(f"  [red]{escape(s.name)}[/red]: {escape(s.error or '')}{paused}")
-
-
-async def show_sources(settings: Settings) -> int:
-    """Print each source's health."""
-    async with open_resources(settings) as res, res.sessions() as session:
-        rows = await sources.all_sources(session)
-    table = Table(title="sources")
-    for column in (
-        "source",
-        "state",
-        "last success",
-        "failures",
-        "last error",
-        "next poll",
-        "conditional",
-        "interval",
-    ):
-        table.add_column(column, overflow="fold")
-    for s in rows:
-        state = "paused" if not s.enabled else ("failing" if s.consecutive_failures else "ok")
-        conditional = {True: "yes", False: "no", None: "unknown"}[s.conditional]
-        interval = s.learned_interval or s.interval or settings.max_interval
-        table.add_row(
-            escape(s.name),
-            state if s.enabled else escape(f"paused: {s.paused_reason or ''}"),
-            _when(s.last_success_at, settings),
-            str(s.consecutive_failures),
-            escape(s.last_error or ""),
-            _when(s.next_due_at, settings) if s.enabled else "—",
-            conditional,
-            f"{interval // 60} min",
-        )
-    Console().print(table)
-    return 0
-
-
-async def latest(settings: Settings, *, limit: int, topic: str | None, as_json: bool) -> int:
-    """Print the newest stories, as a table or one JSON array."""
-    if topic is not None:
-        from bot.news.topics.taxonomy import resolve_topic
-
-        found = resolve_topic(topic)
-        if found is None:
-            hint = "give a topic (e.g. olahraga) or a province (e.g. Jawa Timur)"
-            Console(stderr=True).print(escape(f"unknown topic {topic!r}: {hint}"))
-            return 2
-        topic = found
-    async with open_database(settings) as engine, session_factory(engine)() as session:
-        views = await stories.latest_stories(session, limit=limit, topic=topic)
-    if as_json:
-        print(json.dumps([v.as_json() for v in views], ensure_ascii=False, indent=2))
-        return 0
-    console = Console()
-    for v in views:
-        # Titles and summaries are publishers' text: "[/b]" in one must print, not be markup.
-        outlets = " · ".join(dict.fromkeys(a.source for a in v.articles))
-        when = _when(v.published_at, settings)
-        console.print(f"[bold]{escape(v.title)}[/bold]  [dim]{when}[/dim]")
-        console.print(f"  {escape(outlets)}  [dim]{escape(', '.join(v.topics))}[/dim]")
-        if v.sections:
-            console.print(f"  [dim]({escape(', '.join(v.sections))})[/dim]")
-        if v.summary:
-            console.print(f"  {escape(v.summary)}")
-        for a in v.articles:
-            console.print(escape(f"  {a.url}"), style=Style(link=a.url))
-        console.print()
-    if not views:
-        console.print("nothing stored yet: run `newsbot ingest --once`")
-    return 0
 
 
 def _when(moment: datetime | None, settings: Settings) -> str:

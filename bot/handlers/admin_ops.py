@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy import update as sql_update
 from telegram import Update
 
@@ -20,60 +19,35 @@ from bot.news.fetch.source_guard import RefusedURL, check_source_url
 from bot.news.topics.taxonomy import resolve_topic
 from bot.telegram.formatting import esc
 from bot.telegram.typed_context import BotContext
-from storage import chats, ledger, sources
-from storage.models import Article, EventLog, Source, Story
+from storage import chats, sources
+from storage.models import Article, Source, Story
+from storage.stats import day_stats
 
 PAGE = 500
-
-
-def _midnight(now: datetime, ctx: BotContext) -> datetime:
-    local = now.astimezone(ctx.settings.tz)
-    return datetime.combine(local.date(), time(0), tzinfo=ctx.settings.tz)
 
 
 @admin_only
 async def stats_command(update: Update, ctx: BotContext) -> None:
     """Chats, followers, stories and messages today, failing sources."""
-    lang, now = admin_lang(update), ctx.now()
-    since = _midnight(now, ctx)
+    lang = admin_lang(update)
     async with ctx.sessions() as session:
-        per_type = await chats.count_chats(session)
-        followers = await chats.followers_per_topic(session)
-        stories = await session.scalar(
-            select(func.count()).select_from(Story).where(Story.first_seen_at >= since)
-        )
-        done = await ledger.outcomes(session, local_day(now, ctx.settings.tz))
-        pending = await ledger.open_count(session)
-        last_error = await session.scalar(
-            select(EventLog.message)
-            .where(EventLog.kind == DELIVERY_EVENTS, EventLog.created_at >= since)
-            .order_by(EventLog.id.desc())
-            .limit(1)
-        )
-        failing = (
-            await session.scalars(
-                select(Source.name)
-                .where(Source.consecutive_failures > 0)
-                .order_by(Source.consecutive_failures.desc())
-            )
-        ).all()
+        today = await day_stats(session, ctx.now(), ctx.settings.tz, error_kind=DELIVERY_EVENTS)
     none = ctx.text(lang, "admin.none")
-    inactive = per_type.pop("inactive", 0)
-    pilihan = followers.pop("pilihan", 0)
-    by_type = ", ".join(f"{k} {v}" for k, v in sorted(per_type.items())) or none
-    topics = ", ".join(f"{k} {v}" for k, v in sorted(followers.items(), key=lambda kv: -kv[1]))
+    by_type = ", ".join(f"{k} {v}" for k, v in sorted(today.active_by_type.items())) or none
+    topics = ", ".join(f"{k} {v}" for k, v in sorted(today.topics.items(), key=lambda kv: -kv[1]))
+    failing = [name for name, _ in today.failing]
     text = ctx.text(
         lang,
         "admin.stats",
-        active=sum(per_type.values()),
-        inactive=inactive,
+        active=today.active,
+        inactive=today.inactive,
         by_type=esc(by_type),
-        pilihan=pilihan,
+        pilihan=today.pilihan,
         topics=esc(topics or none),
-        stories=stories or 0,
-        **{name: done.get(name, 0) for name in OUTCOMES},  # the catalogue's placeholders
-        pending=pending,
-        last_error=esc((last_error or none)[:200]),
+        stories=today.stories,
+        **{name: today.outcomes.get(name, 0) for name in OUTCOMES},  # the catalogue's names
+        pending=today.pending,
+        last_error=esc((today.last_error or none)[:200]),
         failing=esc(", ".join(failing[:15]) or none) + (" …" if len(failing) > 15 else ""),
     )
     await reply(update, text)

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 from alembic.script import ScriptDirectory
 
 from storage.migrate import alembic_config
-from tests.ingest.process import newsbot, start
+from tests.ingest.process import newsbot, on_terminal, start
 from tests.ingest.site import T0, NewsSite, rss
 
 
@@ -76,8 +76,40 @@ async def test_bad_configuration_is_explained_without_echoing_secrets(tmp_path: 
         tmp_path, "latest", ADMIN_IDS="12,abc", BOT_TOKEN=secret + " with spaces"
     )
     assert code == 2
-    assert "ADMIN_IDS" in err and "BOT_TOKEN" in err
+    assert "ADMIN_IDS" in err and "comma-separated" in err
+    assert "BOT_TOKEN" not in err  # `latest` never calls Telegram: the token is not its concern
     assert secret not in err
+
+
+@pytest.mark.parametrize("command", ["run", "web", "worker"])
+async def test_processes_that_call_telegram_refuse_a_malformed_token(
+    tmp_path: Path, command: str
+) -> None:
+    secret = "123456:THIS-IS-NOT-A-REAL-TOKEN-but-secret with spaces"
+    env = {"WEBHOOK_URL": "https://bot.example.id/hook", "WEBHOOK_SECRET": "s3cret-s3cret"}
+    code, out, err = await newsbot(tmp_path, command, BOT_TOKEN=secret, **env)
+    assert code == 2
+    assert err.strip() == (
+        "newsbot: BOT_TOKEN does not look like a token from @BotFather: digits, a colon and "
+        "about 35 letters, digits, _ or - (123456789:AAE…)."
+    )
+    assert "THIS-IS-NOT" not in out + err and "Traceback" not in err
+    code, _, err = await newsbot(tmp_path, command, **env)
+    assert code == 2 and err.startswith("newsbot: BOT_TOKEN is not set.")
+
+
+async def test_commands_without_telegram_ignore_a_malformed_token(
+    tmp_path: Path, site_url: str
+) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[sources]]\nname = "Tribun"\nurl = "{site_url}/a.xml"\n', "utf-8")
+    env = {"SOURCES_FILE": str(sources), "FETCH_PAGES": "false", "BOT_TOKEN": "123456:ABC-typo"}
+    code, out, err = await newsbot(tmp_path, "ingest", "--once", **env)
+    assert code == 0, err
+    assert "new articles" in out and "BOT_TOKEN" not in err
+    for args in (["latest"], ["sources"], ["stats"], ["chats"], ["db", "upgrade"]):
+        code, _, err = await newsbot(tmp_path, *args, **env)
+        assert code == 0, (args, err)
 
 
 async def test_broken_sources_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -98,26 +130,94 @@ def table_rows(out: str) -> dict[str, list[str]]:
     return rows
 
 
+def plain_rows(out: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The header and the rows, by first field, of tab-separated output."""
+    header, *lines = out.splitlines()
+    return header.split("\t"), {line.split("\t")[0]: line.split("\t") for line in lines}
+
+
 async def test_sources_shows_every_health_column(tmp_path: Path, site_url: str) -> None:
     sources = tmp_path / "sources.toml"
+    long_name = "Tribun " + "Jawa Timur " * 12  # wider than any terminal's column
     sources.write_text(
-        f'[[sources]]\nname = "Tribun"\nurl = "{site_url}/a.xml"\n\n'
+        f'[[sources]]\nname = "{long_name.strip()}"\nurl = "{site_url}/a.xml"\n\n'
         f'[[sources]]\nname = "Rusak"\nurl = "{site_url}/page.xml"\n',
         encoding="utf-8",
     )
+    tribun_name = long_name.strip()
     env = {
         "SOURCES_FILE": str(sources),
         "FETCH_PAGES": "false",
         "PAUSE_AFTER_FAILURES": "2",
-        "COLUMNS": "400",
+        "COLUMNS": "80",  # what a pipe gets without COLUMNS: nothing may wrap at it
     }
     for _ in range(2):  # the second cycle is answered by a 304 and pauses the broken source
         code, _, err = await newsbot(tmp_path, "ingest", "--once", **env)
         assert code == 0, err
+    html_page = "the source answered with an HTML page, not a feed"
+
+    # Piped: a header and one unwrapped, tab-separated line per source.
     code, out, err = await newsbot(tmp_path, "sources", **env)
     assert code == 0, err
-    header = next(line for line in out.splitlines() if "source" in line and "┃" in line)
-    assert [c.strip() for c in header.strip("┃").split("┃")] == [
+    header, rows = plain_rows(out)
+    assert header == [
+        "source",
+        "state",
+        "last_success",
+        "failures",
+        "last_error",
+        "next_poll",
+        "conditional",
+        "interval_s",
+        "paused_reason",
+    ]
+    assert len(out.splitlines()) == 3 and "│" not in out
+    moment = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$")  # TIMEZONE's
+    tribun = rows[tribun_name]
+    assert tribun[1] == "ok" and moment.match(tribun[2]) and tribun[3] == "0"
+    assert tribun[4] == "" and moment.match(tribun[5])
+    assert tribun[6:] == ["yes", "3600", ""]
+    assert rows["Rusak"] == [
+        "Rusak",
+        "paused",
+        "",
+        "2",
+        html_page,
+        "",
+        "unknown",
+        "3600",
+        f"paused after 2 failures in a row: {html_page}",
+    ]
+
+    code, out, err = await newsbot(tmp_path, "sources", "--json", **env)
+    assert code == 0, err
+    listed = {s["name"]: s for s in json.loads(out)}
+    assert listed["Rusak"] == {
+        "name": "Rusak",
+        "url": f"{site_url}/page.xml",
+        "kind": None,
+        "topic": None,
+        "state": "paused",
+        "paused_reason": f"paused after 2 failures in a row: {html_page}",
+        "last_polled_at": listed["Rusak"]["last_polled_at"],
+        "last_success_at": None,
+        "last_error": html_page,
+        "last_error_at": listed["Rusak"]["last_error_at"],
+        "consecutive_failures": 2,
+        "next_poll_at": None,
+        "conditional": None,
+        "interval": 3600,
+    }
+    assert listed["Rusak"]["last_error_at"].endswith("+00:00")
+    assert listed[tribun_name]["state"] == "ok" and listed[tribun_name]["conditional"] is True
+
+    # On a terminal: the rich table, as wide as the terminal says.
+    code, shown = await asyncio.to_thread(
+        on_terminal, tmp_path, "sources", **env | {"COLUMNS": "400"}
+    )
+    assert code == 0, shown
+    head = next(line for line in shown.splitlines() if "source" in line and "┃" in line)
+    assert [c.strip() for c in head.strip("┃").split("┃")] == [
         "source",
         "state",
         "last success",
@@ -127,14 +227,13 @@ async def test_sources_shows_every_health_column(tmp_path: Path, site_url: str) 
         "conditional",
         "interval",
     ]
-    rows = table_rows(out)
-    moment = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
-    tribun = rows["Tribun"]
-    assert tribun[1] == "ok" and moment.match(tribun[2]) and tribun[3] == "0"
-    assert tribun[4] == "" and moment.match(tribun[5])
+    table = table_rows(shown)
+    when = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+    tribun = table[tribun_name]
+    assert tribun[1] == "ok" and when.match(tribun[2]) and tribun[3] == "0"
+    assert tribun[4] == "" and when.match(tribun[5])
     assert tribun[6:] == ["yes", "60 min"]
-    html_page = "the source answered with an HTML page, not a feed"
-    assert rows["Rusak"] == [
+    assert table["Rusak"] == [
         "Rusak",
         f"paused: paused after 2 failures in a row: {html_page}",
         "—",

@@ -161,9 +161,9 @@ async def test_import_adds_and_updates_sources_and_export_round_trips(tmp_path: 
     assert sources["Bola Kita"] == ("http://127.0.0.1:9/bola.xml", "olahraga")
     assert len(sources) == 7
 
-    code, out, err = await newsbot(tmp_path, "sources")  # the health table, as before
+    code, out, err = await newsbot(tmp_path, "sources")  # the health listing, as before
     assert code == 0, err
-    assert "Surya" in out and "Tribun (127.0.0.1)" in out and "last success" in out
+    assert "Surya" in out and "Tribun (127.0.0.1)" in out and "last_success" in out
 
     moved = NEWSROOM.replace(b'<outline text="Olahraga">', b'<outline text="Hiburan">')
     (tmp_path / "moved.opml").write_bytes(moved)
