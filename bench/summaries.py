@@ -28,6 +28,7 @@ from bot.news.text.boilerplate import clean_article
 from bot.news.text.sentences import split_sentences
 from bot.news.text.summarize import MAX_CHARS, summarize
 from bot.news.text.summary_model import TreeModel, shipped_model
+from bot.telegram.formatting import SUMMARY_SENTENCES, short_summary
 
 TRAINING_FILE = "indosum_dev.jsonl"
 FOLDS = 5
@@ -94,13 +95,15 @@ def main(argv: list[str] | None = None) -> None:
             clean, max_chars=budget, title=title, model=shipped
         )
     main_row = f"summarize {ours}"
+    # What a story message shows of the summary (bot.telegram.formatting.short_summary).
+    shown = f"summarize {ours} shown ({SUMMARY_SENTENCES} sent)"
     # Baselines cut to the length of a summariser row's summary of the same article.
     matched = {
         "lead3 trimmed to summarize": main_row,
         "lead trimmed to summarize": main_row,
         "lead3 trimmed to 400c row": f"summarize {ours} 400c",
     }
-    names = [*rows, *matched]
+    names = [*rows, shown, *matched]
     totals = {name: [0.0, 0.0, 0.0] for name in names}
     chars = dict.fromkeys(names, 0)
     cpu = dict.fromkeys(rows, 0.0)
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
             spent = time.process_time() - started
             cpu[name] += spent
             slowest[name] = max(slowest[name], spent)
+        made[shown] = short_summary(made[main_row])
         whole_lead = " ".join(s.text for s in article_sentences(clean))
         for name, row in matched.items():
             base = whole_lead if name.startswith("lead trimmed") else made["lead3"]
@@ -153,6 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     pairs = [
         (main_row, "lead3"),
         (main_row, "lead3 trimmed to summarize"),
+        (shown, "lead3"),
         (main_row, "lead trimmed to summarize"),
         (f"summarize {ours} 400c", "lead3 trimmed to 400c row"),
     ]
