@@ -1,7 +1,7 @@
 """story summaries: which outlet's version the summary comes from, and what a later one added
 
 Revision ID: 0006_summary
-Revises: 0003_f
+Revises: 0007_resilience
 Create Date: 2026-12-06 10:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0006_summary"
-down_revision = "0003_f"
+down_revision = "0007_resilience"
 branch_labels = None
 depends_on = None
 
