@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     max_interval: int = Field(default=3600, ge=10)
     pause_after_failures: int = Field(default=10, ge=1)
     fetch_pages: bool = True
-    summary_chars: int = Field(default=400, ge=80, le=1000)
+    summary_chars: int = Field(default=600, ge=80, le=1000)
 
     # Chat and delivery
     pilihan_times: Annotated[tuple[time, ...], NoDecode] = (time(7), time(12), time(19))

@@ -106,6 +106,13 @@ class Story(Base):
     # Set in the transaction that creates the story; cleared by the job that owes its pushes,
     # so a crash between the two loses nothing. Rows from before 0003_d default to false.
     pushes_owed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+    # The article whose version the summary comes from (the fullest so far). No foreign key:
+    # articles already point at stories, and a cycle would leave the tables without an order
+    # to create, copy or drop them in; an id whose article is gone reads as none.
+    summary_article_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What the latest outlet to join added, in one line (bot.news.text.story_versions), and when.
+    whats_new: Mapped[str | None] = mapped_column(Text)
+    whats_new_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(

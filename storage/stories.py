@@ -97,6 +97,48 @@ async def set_topics(
     await session.execute(update(Story).where(Story.id == story_id).values(topics=merged))
 
 
+@dataclass(frozen=True, slots=True)
+class Versions:
+    """The bodies other outlets gave a story, oldest first, and which one its summary is from."""
+
+    bodies: dict[int, str]  # article id → clean body
+    summary_article_id: int | None
+
+
+async def story_versions(
+    session: AsyncSession, story_id: int, *, exclude: int, limit: int = 20
+) -> Versions:
+    """Read the bodies of a story's articles other than `exclude` (the newest `limit`)."""
+    rows = (
+        await session.execute(
+            select(Article.id, Article.body)
+            .where(Article.story_id == story_id, Article.id != exclude, Article.body.is_not(None))
+            .order_by(Article.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    chosen = await session.scalar(select(Story.summary_article_id).where(Story.id == story_id))
+    return Versions({row.id: row.body for row in reversed(rows)}, chosen)
+
+
+async def update_summary(
+    session: AsyncSession,
+    story_id: int,
+    *,
+    summary: tuple[str, int] | None = None,
+    whats_new: str | None = None,
+    now: datetime,
+) -> None:
+    """Take a (summary, article id) from a fuller version, and/or record what a later one added."""
+    values: dict[str, Any] = {}
+    if summary is not None:
+        values.update(summary=summary[0], summary_article_id=summary[1])
+    if whats_new is not None:
+        values.update(whats_new=whats_new, whats_new_at=now)
+    if values:
+        await session.execute(update(Story).where(Story.id == story_id).values(**values))
+
+
 async def _add_memberships(
     session: AsyncSession, story_id: int, topics: Sequence[str], published_at: datetime
 ) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.news.dedup import minhash as dedup
 from bot.news.dedup.canonical import canonical_url
+from bot.news.text.story_versions import fullest, fullness, whats_new
 from storage import articles, stories
 
 # Syndicated copies appear within hours; a week bounds the candidates without losing late ones.
@@ -60,17 +61,16 @@ async def assign_story(
         same_article = done
     fingerprint = dedup.exact_fingerprint(f"{title}\n{text}") if text else None
     values = {**(values or {}), "content_hash": fingerprint}
+    version = _Version(article_id, text, summary)
     if same_article is not None:
-        return await _join(session, same_article, article_id, topics, published_at, now, values)
+        return await _join(session, same_article, version, topics, published_at, now, values)
     if fingerprint:
         twin = await articles.article_with_hash(session, fingerprint, exclude_id=article_id)
         if twin is not None and twin.story_id is not None:
             if twin.source_id == source_id:  # the same outlet posted it twice
                 await articles.delete_article(session, article_id)
                 return Assignment(twin.story_id, created=False, dropped=True)
-            return await _join(
-                session, twin.story_id, article_id, topics, published_at, now, values
-            )
+            return await _join(session, twin.story_id, version, topics, published_at, now, values)
     since = now - WINDOW
     signature = dedup.signature(text) if text else None
     keys: list[int] = []
@@ -78,9 +78,7 @@ async def assign_story(
         keys = dedup.band_keys(signature)
         for story_id, blob in await stories.band_candidates(session, keys, since=since):
             if dedup.is_same_story(signature, dedup.signature_from_bytes(blob)):
-                return await _join(
-                    session, story_id, article_id, topics, published_at, now, values
-                )
+                return await _join(session, story_id, version, topics, published_at, now, values)
     row: dict[str, object] = {
         "title": title,
         "summary": summary,
@@ -92,6 +90,7 @@ async def assign_story(
         "outlet_count": 1,
         "fingerprint": fingerprint,
         "signature": dedup.signature_to_bytes(signature) if signature is not None else None,
+        "summary_article_id": article_id,
     }
     story_id = await stories.create_story(session, row, band_keys=keys, topics=topics)
     await stories.attach_article(session, story_id, article_id, now, recount=False, values=values)
@@ -120,16 +119,51 @@ async def _follow_canonical(
     return existing.story_id
 
 
+@dataclass(frozen=True, slots=True)
+class _Version:
+    """The joining outlet's version of the story: its article, clean body and summary."""
+
+    article_id: int
+    text: str
+    summary: str
+
+
 async def _join(
     session: AsyncSession,
     story_id: int,
-    article_id: int,
+    version: _Version,
     topics: Sequence[str],
     published_at: datetime,
     now: datetime,
     values: Mapping[str, Any],
 ) -> Assignment:
-    await stories.attach_article(session, story_id, article_id, now, values=values)
+    await stories.attach_article(session, story_id, version.article_id, now, values=values)
     if topics:
         await stories.set_topics(session, story_id, topics, published_at)
+    if version.text:
+        await _compare_versions(session, story_id, version, now)
     return Assignment(story_id, created=False)
+
+
+async def _compare_versions(
+    session: AsyncSession, story_id: int, version: _Version, now: datetime
+) -> None:
+    """Summarise the story from its fullest version; note what this later version adds."""
+    known = await stories.story_versions(session, story_id, exclude=version.article_id)
+    earlier = list(known.bodies.values())
+    if not earlier:  # the versions before this one had no text at all
+        if version.summary:
+            await stories.update_summary(
+                session, story_id, summary=(version.summary, version.article_id), now=now
+            )
+        return
+    current = known.bodies.get(known.summary_article_id or 0)
+    best = current if current is not None else earlier[fullest(earlier)]
+    fuller = bool(version.summary) and fullness(version.text) > fullness(best)
+    await stories.update_summary(
+        session,
+        story_id,
+        summary=(version.summary, version.article_id) if fuller else None,
+        whats_new=whats_new(earlier, version.text),
+        now=now,
+    )

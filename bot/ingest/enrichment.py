@@ -37,7 +37,7 @@ class EnrichPolicy:
     """How much work enrichment does per article."""
 
     fetch_pages: bool = True
-    summary_chars: int = 400
+    summary_chars: int = 600
     batch: int = 64  # claimed together: 64 pages at 8 at a time end well within the lease
     concurrency: int = 8
 

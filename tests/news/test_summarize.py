@@ -6,14 +6,14 @@ import math
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from bench.train_summarizer import fit
+from bot.news.text.article_sentences import article_sentences
 from bot.news.text.boilerplate import clean_article
 from bot.news.text.sentences import split_sentences
-from bot.news.text.summarize import article_sentences, select, sentence_features, summarize
-from bot.news.text.summary_model import FEATURES, MODEL, SentenceModel
+from bot.news.text.summarize import summarize
+from bot.news.text.summary_features import FEATURES, sentence_features
+from bot.news.text.summary_model import shipped_model
 
 ARTICLE = (
     "Pemerintah Kota Surabaya menaikkan anggaran perbaikan jalan tahun ini jadi Rp 1,5 triliun.\n"
@@ -39,10 +39,10 @@ def test_length_bound_and_whole_sentences() -> None:
             assert sentence in ARTICLE  # never cut mid-sentence
 
 
-def test_two_or_three_sentences_in_article_order() -> None:
+def test_likely_sentences_in_article_order() -> None:
     summary = summarize(ARTICLE)
     picked = split_sentences(summary)
-    assert 2 <= len(picked) <= 3
+    assert 2 <= len(picked) <= 5
     positions = [ARTICLE.index(s) for s in picked]
     assert positions == sorted(positions)
     assert picked[0].startswith("Pemerintah Kota Surabaya")
@@ -129,8 +129,13 @@ def test_title_favours_matching_sentence() -> None:
         "Agenda kedua membahas kenaikan harga tiket bus kota bagi pelajar.\n"
         "Agenda ketiga membahas parkir liar di pasar."
     )
-    with_title = summarize(text, max_sentences=2, title="Harga tiket bus kota untuk pelajar naik")
-    assert "tiket bus kota" in with_title
+    title = "Harga tiket bus kota untuk pelajar naik"
+    sentences = article_sentences(text)
+    plain = shipped_model().probabilities(sentence_features(sentences))
+    titled = shipped_model().probabilities(sentence_features(sentences, title))
+    assert titled[2] > plain[2] + 0.05  # the sentence that repeats the headline
+    assert max(range(4), key=titled.__getitem__) == 2
+    assert "tiket bus kota" in summarize(text, max_sentences=1, title=title)
 
 
 def test_clean_input_stays_clean(shared_data: Path) -> None:
@@ -138,7 +143,7 @@ def test_clean_input_stays_clean(shared_data: Path) -> None:
     cleaned = clean_article(seed.read_text(encoding="utf-8"))
     summary = summarize(cleaned.body, title="Diplomat Top China Wang Yi Bakal Kunjungi Rusia")
     assert summary.startswith("China bakal lakukan kunjungan ke Rusia")
-    assert len(summary) <= 400
+    assert len(summary) <= 600
     for phrase in ("Baca juga", "TRIBUNNEWS.COM", "Tribunnews.com/", "Penulis", "WhatsApp"):
         assert phrase not in summary
 
@@ -150,13 +155,6 @@ def test_summary_sentences_come_from_text(limit: int) -> None:
         assert sentence.rstrip() in ARTICLE
 
 
-def test_model_has_one_weight_per_feature() -> None:
-    sentences = article_sentences(ARTICLE)
-    rows = sentence_features(sentences)
-    assert len(MODEL.weights) == len(FEATURES)
-    assert all(len(row) == len(FEATURES) for row in rows)
-
-
 def test_paragraph_positions() -> None:
     text = "Satu dua tiga empat lima. Enam tujuh delapan.\n\nSembilan sepuluh sebelas dua belas."
     sentences = article_sentences(text)
@@ -165,35 +163,3 @@ def test_paragraph_positions() -> None:
         (1, 0, 1),
         (2, 1, 0),
     ]
-
-
-def test_summarize_follows_the_given_model() -> None:
-    question = FEATURES.index("ends with a question mark")
-    weights = tuple(5.0 if k == question else 0.0 for k in range(len(FEATURES)))
-    summary = summarize(ARTICLE, max_sentences=1, model=SentenceModel(weights, -2.0))
-    assert summary == "Apa dampaknya bagi warga?"
-
-
-def test_select_fills_the_budget_with_likely_text() -> None:
-    sentences = article_sentences(
-        "Pendek sekali ini.\n"
-        "Kalimat kedua ini jauh lebih panjang dan berisi banyak fakta penting.\n"
-        "Kalimat ketiga juga panjang dan berisi fakta yang hampir sama penting."
-    )
-    # Greedy by score would take the short sure sentence and then have no room for another.
-    scores = [3.0, 1.0, 0.9]
-    budget = len(sentences[1].text) + len(sentences[2].text) + 1
-    assert select(sentences, scores, max_chars=budget, max_sentences=3) == [1, 2]
-    assert select(sentences, scores, max_chars=budget + 19, max_sentences=3) == [0, 1, 2]
-    assert select(sentences, scores, max_chars=10, max_sentences=3) == []
-
-
-def test_fit_recovers_raw_feature_weights() -> None:
-    rng = np.random.default_rng(1)
-    features = np.column_stack([rng.normal(5.0, 2.0, 4000), rng.uniform(0, 1, 4000)])
-    logits = 1.5 * features[:, 0] - 3.0 * features[:, 1] - 6.0
-    labels = (rng.uniform(0, 1, 4000) < 1 / (1 + np.exp(-logits))).astype(np.float64)
-    model = fit(features, labels, l2=0.01)
-    assert model.weights[0] == pytest.approx(1.5, abs=0.2)
-    assert model.weights[1] == pytest.approx(-3.0, abs=0.5)
-    assert model.bias == pytest.approx(-6.0, abs=0.8)

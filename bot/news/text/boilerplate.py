@@ -10,41 +10,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.news.text.datelines import DASH, GLUED_DATELINE, SITE, dateline_at
 from bot.news.text.sentences import sentence_spans
 
-_DASH = r"(?:--|-|–|—)"
-# A site name as written in datelines: TRIBUNNEWS.COM, SURYA.co.id, Liputan6.com, TEMPO.CO.
-_SITE = r"(?:[A-Za-z0-9]+\.(?:co\.id|CO\.ID|com|COM|co|CO|id|ID|net|tv)|CNN Indonesia|ANTARA News)"
-_CITY = r"[A-Z][A-Za-z.'/]*(?: [A-Z][A-Za-z.'/]*){0,3}"
-
-# The dateline opening the first body paragraph; group "tag" is what is reported as dateline.
-# SURYA separates site and city with "|", and sometimes with a typed "I" or "l".
-_DATELINE = re.compile(
-    rf"^(?P<tag>(?:{_CITY}\s*,\s*)?{_SITE}(?:\s*(?:[,|]|\s[Il]\s)\s*{_CITY})?"
-    rf"|{_CITY}\s*\((?:ANTARA|Antara)(?: News)?\))\s*,?\s*{_DASH}\s*(?=\S)"
-    rf"|^(?P<tag2>{_SITE})\s+I\s+(?=[A-Z])"  # SURYA writes "SURYA.co.id I Liverpool ..."
-)
-# A dateline glued to a breadcrumb by the scraper ("Berita SurabayaSURYA.co.id | SURABAYA –").
-_GLUED_DATELINE = re.compile(
-    rf"(?<=[a-z])(?=[A-Z]{{3,}}[A-Z0-9]*\.(?:co\.id|CO\.ID|COM|com)\s*(?:[,|]|\s[Il]\s|{_DASH}))"
-)
-
 # Labelled metadata lines: "Penulis: X", "Editor : Y", "Sumber: Z" (several may share a line).
-_META_LINE = re.compile(r"^(?:Penulis|Editor|Sumber|Reporter|Laporan Wartawan)\s*:", re.I)
+_CREDIT = r"Penulis|Editor|Sumber|Reporter|Pewarta|Kontributor|Penyunting|Redaktur|Fotografer"
+_META_LINE = re.compile(
+    rf"^(?:(?:{_CREDIT})\s*:|Laporan (?:Wartawan|Reporter|Koresponden|Jurnalis)\b)", re.I
+)
 _META_FIELD = re.compile(
-    r"(Penulis|Editor|Sumber|Reporter)\s*:\s*([^|\n]+?)\s*(?=\||$|(?:Penulis|Editor|Sumber)\s*:)",
+    rf"({_CREDIT})\s*:\s*([^|\n]+?)\s*(?=\||$|(?:{_CREDIT})\s*:)",
     re.I,
 )
 
 # "Baca juga:" and its link title; the title ends at the line end or where the scraper glued the
 # next paragraph to it ("...Nama LainDjumin tidak"), found by _link_end.
-_READ_ALSO = re.compile(r"\b(?:Baca|BACA)\s+(?:juga|Juga|JUGA|pula)\s*:\s*|>{2,}\s*")
+# Goal writes "SIMAK JUGA - Judul".
+_READ_ALSO = re.compile(
+    r"\b(?:Baca|BACA|Simak|SIMAK)\s+(?:juga|Juga|JUGA|pula|Pula|PULA)\s*(?::|--|-|–|—)\s*"
+    r"|>{2,}\s*"
+)
 
 # Inline trailers that run to the end of their line wherever they start.
 _TRAILERS = re.compile(
     r"(?:"
     r"Artikel ini (?:sebelumnya |telah |sudah )*(?:tayang|terbit|dipublikasikan) di"  # syndication
-    r"|Dapatkan (?:Berita|Update|Informasi) (?:Pilihan|Terbaru|Terkini)"  # follow prompt
+    r"|Naskah ini (?:bisa |dapat )?dibaca (?:juga )?di"  # BOLA's syndication note
+    r"|\bDapatkan (?:update |informasi )?(?:Berita|Update|Informasi) (?:Pilihan|Terbaru|Terkini)"
+    # ^ follow prompts: "Dapatkan Berita Pilihan…", "Dapatkan update berita pilihan dan…"
+    r"|\bMari bergabung di (?:Grup|Channel|Saluran) (?:Telegram|WhatsApp)"  # Kompas
     r")[^\n]*",
     re.I,
 )
@@ -70,6 +64,8 @@ _INLINE_PROMPTS = re.compile(
 _REPORTER_TAG = re.compile(
     r"\s*\((?:\*|(?:[\w-]+\.(?:com|co\.id|id)|Surya|SURYA|Tribun\w*|Kompas\w*)\s*/\s*[^()\n]{1,60})\)"
     r"|\s*\((?:ant|Ant|antara|Antara)(?:\s*/\s*[A-Za-z*]{1,12}){0,3}\)"  # Antara: "(ant/ded)"
+    # Detik closes a story with its writers' initials, "(idn/idn)"; units are not initials.
+    r"|\s*\((?!(?:km|kg|cm|mm|ton|jam|kwh|mg|ml|ha)/)[a-z]{2,5}(?:/[a-z]{2,5}){1,3}\)\s*$"
 )
 
 # SURYA closes articles with a row of asterisks, sometimes glued to a fact box after it.
@@ -98,6 +94,10 @@ _DROP = re.compile(
             # ^ Tribun page furniture lines
             r"^(?:Tribun Network\s*:\s*)?Mata Lokal\b",  # Tribun network tagline
             r"^zoom-in\b",  # photo viewer label
+            rf"^(?:[a-z][\w.]*(?: [a-z][\w.]*){{0,3}}\s*,\s*)?{SITE}"
+            rf"(?:\s*[,|]\s*[a-z][\w. ]{{0,40}})?\s*,?\s*{DASH}?\s*$",  # a lone dateline or site
+            r"^(?:[\w-]+\.)+[a-z]{2,}\s+adalah\s+(?:portal|situs|media)\b",  # outlet's own promo
+            r".*\bANTARA FOTO\s*/[^\n]*$",  # caption credited to Antara's photo desk
             r"^\(?Foto\s*:",  # photo caption credit line
             r".*\((?:Foto|FOTO|Dok|DOK)\s*[:.][^()]*\)\s*$",  # caption ending in a photo credit
             r".*\s\((?:[\w-]+\.)+[a-z]{2,}\)\s*$",  # caption ending in a bare domain
@@ -143,7 +143,7 @@ class CleanedArticle:
 def clean_article(text: str) -> CleanedArticle:
     """Remove boilerplate from plain article text and collect its credits."""
     text = _normalize(text)
-    text = _GLUED_DATELINE.sub("\n", _END_MARK.sub("\n", text))
+    text = GLUED_DATELINE.sub("\n", _END_MARK.sub("\n", text))
     text = _remove_read_also(text)
     text = _INLINE_PROMPTS.sub("\n", _TRAILERS.sub("", text))
     meta: dict[str, str] = {}
@@ -223,10 +223,18 @@ def _link_end(text: str, start: int) -> int:
 def _cut_header(lines: list[str]) -> tuple[list[str], str | None]:
     """Drop title, teaser and captions above the dateline; return the lines and the dateline."""
     for index, line in enumerate(lines[:_MAX_HEADER_LINES]):
-        match = _DATELINE.match(line)
-        if match:
-            rest = [line[match.end() :], *lines[index + 1 :]]
-            return rest, (match["tag"] or match["tag2"]).strip()
+        found = dateline_at(line)
+        if found is None:
+            continue
+        tag, end = found
+        after = lines[index + 1 :]
+        if not line[end:] and not after:
+            continue  # a dateline left alone at the end ("Suara.com -"): _DROP removes it
+        above = lines[:index]
+        # A header holds a headline, a teaser and captions; three story paragraphs above a
+        # late dateline are story, and are kept.
+        story_above = sum(1 for kept in above if _STORY_PARAGRAPH.match(kept)) >= 3
+        return [*(above if story_above else []), line[end:], *after], tag
     return lines, None
 
 
