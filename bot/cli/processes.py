@@ -18,12 +18,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import signal
 import sys
+import time
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from functools import partial
 from typing import Literal
 from urllib.parse import urlsplit
+
+from telegram.error import TelegramError
 
 from bot.config import Settings, token_problem
 from bot.delivery.budget import PostgresBudget, SendBudget
@@ -205,5 +210,33 @@ async def _start_updates(stack: AsyncExitStack, application: BotApp, settings: S
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        await updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, error_callback=PollingErrors()
+        )
     stack.push_async_callback(updater.stop)
+
+
+class PollingErrors:
+    """getUpdates failing (Telegram down, the network gone): one line when it starts.
+
+    PTB retries long polling by itself, with a growing pause; its own callback would log a
+    traceback for every failed try. A failure after a quiet minute counts as a new outage.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, quiet: float = 60.0) -> None:
+        self._clock = clock
+        self._quiet = quiet
+        self._last = -math.inf
+
+    def __call__(self, exc: TelegramError) -> None:
+        now = self._clock()
+        if now - self._last >= self._quiet:
+            log.warning("cannot get updates from Telegram (%s); retrying", _short(exc))
+        else:
+            log.debug("getUpdates failed again (%s)", _short(exc))
+        self._last = now
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

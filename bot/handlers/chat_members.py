@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery.errors import retry_after_seconds
 from bot.handlers.chat_access import chat_of, lang_of, place_of, reply
@@ -107,6 +107,10 @@ async def on_error(update: object, ctx: BotContext) -> None:
             chat.id if chat else "?",
             retry_after_seconds(error),
         )
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Telegram did not answer (down, or the network): an apology would not get through.
+        log.warning("Telegram unreachable answering %s (%s)", chat.id if chat else "?", error)
         return
     resources = ctx.bot_data.resources
     outage = (
