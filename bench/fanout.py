@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -148,7 +149,7 @@ def farm_process(paid_rate: int) -> Iterator[str]:
     command = [sys.executable, "-m", "bench.telegram_farm"]
     if paid_rate:
         command += ["--paid-rate", str(paid_rate)]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, preexec_fn=_prompt)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
@@ -160,6 +161,16 @@ def farm_process(paid_rate: int) -> Iterator[str]:
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def _prompt() -> None:
+    """Run the farm ahead of the bot's processes where allowed (root): it is the instrument.
+
+    On a busy machine a descheduled farm reads several queued requests back to back and
+    stamps them with one time, reporting a burst the bot never sent.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(-10)
 
 
 def farm_call(url: str, path: str, *, post: bool = False) -> dict[str, Any]:

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from bench.fanout import TOKEN, seed
 from bench.tcp_proxy import TcpProxy
 from bench.telegram_farm import Limits, TelegramFarm
@@ -232,3 +235,28 @@ def _lock(path: Path) -> sqlite3.Connection:
 def _unlock(holder: sqlite3.Connection) -> None:
     holder.rollback()
     holder.close()
+
+
+def restart_outage(admin_url: str, database: str, seconds: float) -> Outage:
+    """A PostgreSQL restart, as the bot sees it: for `seconds`, every connection to `database`
+    is ended by the server (`pg_terminate_backend`) as soon as it appears."""
+
+    async def outage() -> None:
+        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                loop = asyncio.get_running_loop()
+                until = loop.time() + seconds
+                while loop.time() < until:
+                    await conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = :db AND pid <> pg_backend_pid()"
+                        ),
+                        {"db": database},
+                    )
+                    await asyncio.sleep(0.05)
+        finally:
+            await engine.dispose()
+
+    return outage

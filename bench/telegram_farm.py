@@ -183,6 +183,7 @@ def summary(farm: TelegramFarm) -> dict[str, Any]:
         "first": min(times) if times else None,
         "last": max(times) if times else None,
         "per_chat": {str(k): v for k, v in farm.per_chat().items()},
+        "refused": [[chat, limit] for chat, limit, _ in farm.refused],
     }
 
 

@@ -25,6 +25,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
+# Failures this soon after the database came back belong to the same outage (a server that is
+# restarting accepts connections, then ends them): told once, not once per flap.
+FLAPPING = 10.0
 
 # SQLite's words for the conditions that pass: another process's write lock, a full or failing
 # disk, a file that cannot be opened for now (its folder unmounted).
@@ -113,6 +116,8 @@ class OutageWatch:
         self.reason = ""
         self.outages = 0  # outages seen since start
         self.recoveries = 0  # outages that ended
+        self._back_at: float | None = None  # when the last outage ended
+        self._told_back = False
 
     @property
     def up(self) -> bool:
@@ -124,25 +129,36 @@ class OutageWatch:
         reason = outage_reason(exc)
         if reason is None:
             return False
-        if self.down_since is None:
-            self.down_since = self._clock()
+        now = self._clock()
+        if self.down_since is not None:
+            log.debug("database still unreachable (%s, %s)", reason, where)
+        elif self._back_at is not None and now - self._back_at < FLAPPING:
+            # Back only a moment ago (a restarting server takes connections, then ends them):
+            # the same outage, already told.
+            self.down_since = now
+            log.debug("database unreachable again (%s, %s)", reason, where)
+        else:
+            self.down_since = now
             self.reason = reason
             self.outages += 1
+            self._told_back = False
             log.warning(
                 "the database is unreachable (%s, seen by %s); retrying until it is back",
                 reason,
                 where,
             )
-        else:
-            log.debug("database still unreachable (%s, %s)", reason, where)
         return True
 
     def ok(self) -> None:
         """Note a successful use: ends an outage, if one was on."""
         if self.down_since is None:
             return
-        lasted = self._clock() - self.down_since
-        self.down_since = None
+        now = self._clock()
+        lasted, self.down_since, self._back_at = now - self.down_since, None, now
+        if self._told_back:
+            log.debug("database reachable again")
+            return
+        self._told_back = True
         self.recoveries += 1
         log.warning("the database is reachable again after %.1f s (%s)", lasted, self.reason)
 

@@ -29,7 +29,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.locks import LOCK_KEY
-from storage.outage import Backoff, OutageWatch
+from storage.outage import Backoff, OutageWatch, is_outage
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,11 @@ async def _end_when_silent(conn: AsyncConnection) -> None:
     try:
         await conn.execute(text(f"SET idle_session_timeout = '{timeout}'"))
         await conn.commit()
-    except Exception as exc:  # PostgreSQL before 14: a partition may hold the lock longer
+    except Exception as exc:
+        if is_outage(exc):
+            raise
+        # PostgreSQL before 14 has no such setting: a partition may then hold the lock until
+        # the server's TCP keepalive notices the holder is gone.
         await conn.rollback()
         log.warning("idle_session_timeout is not available (%s)", type(exc).__name__)
 

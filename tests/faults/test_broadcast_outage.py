@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bench.outage_run import OutageRun, broadcast_through_outage, proxy_outage, sqlite_lock_outage
+from bench.outage_run import (
+    OutageRun,
+    broadcast_through_outage,
+    proxy_outage,
+    restart_outage,
+    sqlite_lock_outage,
+)
 from bench.tcp_proxy import TcpProxy
 from bot.delivery.service import send_concurrency
 from tests.faults.conftest import through
@@ -48,6 +54,18 @@ async def test_newsbot_run_on_postgresql_finishes_a_broadcast_through_an_outage(
         through(pg_database, pg_proxy),
         chats=CHATS,
         outage=proxy_outage(pg_proxy, 5.0, kind),  # type: ignore[arg-type]
+    )
+    check(run)
+
+
+async def test_newsbot_run_finishes_a_broadcast_through_a_postgresql_restart(
+    pg_database: str,
+) -> None:
+    # The server ends every connection of the bot's database for 4 s, as a restart does.
+    admin = make_url(pg_database).set(database="postgres").render_as_string(False)
+    name = make_url(pg_database).database or ""
+    run = await broadcast_through_outage(
+        pg_database, pg_database, chats=CHATS, outage=restart_outage(admin, name, 4.0)
     )
     check(run)
 

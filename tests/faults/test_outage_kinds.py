@@ -155,11 +155,23 @@ def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
         now[0] = 115.5
         watch.ok()
         watch.ok()
+        # A server that is restarting takes connections and ends them: the same outage.
+        now[0] = 118.0
+        assert watch.failed(ConnectionResetError(), "the sender")
+        now[0] = 119.0
+        watch.ok()
+        # Well after it was back: a new outage, told again.
+        now[0] = 200.0
+        assert watch.failed(TimeoutError(), "the health check")
+        now[0] = 203.0
+        watch.ok()
     lines = [r.getMessage() for r in caplog.records]
-    assert len(lines) == 2, lines
+    assert len(lines) == 4, lines
     assert "unreachable (connection refused, seen by the sender)" in lines[0]
     assert "reachable again after 15.5 s" in lines[1]
-    assert (watch.outages, watch.recoveries, watch.up) == (1, 1, True)
+    assert "unreachable (no answer in time, seen by the health check)" in lines[2]
+    assert "reachable again after 3.0 s" in lines[3]
+    assert (watch.outages, watch.recoveries, watch.up) == (2, 2, True)
     assert all(r.exc_info is None for r in caplog.records)  # no tracebacks
 
 
