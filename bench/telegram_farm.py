@@ -173,10 +173,11 @@ def _error(status: int, description: str, **parameters: Any) -> web.Response:
     return web.Response(status=status, text=json.dumps(body), content_type="application/json")
 
 
-def summary(farm: TelegramFarm) -> dict[str, Any]:
-    """What the farm saw, as JSON-able figures (per-chat counts included)."""
+def summary(farm: TelegramFarm, *, texts: bool = False) -> dict[str, Any]:
+    """What the farm saw, as JSON-able figures (per-chat counts; every message's text too)."""
     times = [r.at for r in farm.received]
-    return {
+    extra = {"messages": [[r.chat_id, r.text] for r in farm.received]} if texts else {}
+    return extra | {
         "received": len(farm.received),
         "too_many": farm.too_many,
         "worst_second": farm.worst_second(),
@@ -195,8 +196,8 @@ async def serve(limits: Limits | None, paid_rate: int) -> None:
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", farm._handle)
 
-    async def stats(_: web.Request) -> web.Response:
-        return web.json_response(summary(farm))
+    async def stats(request: web.Request) -> web.Response:
+        return web.json_response(summary(farm, texts="texts" in request.query))
 
     async def reset(_: web.Request) -> web.Response:
         farm.received.clear()

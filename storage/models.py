@@ -113,6 +113,10 @@ class Story(Base):
     # What the latest outlet to join added, in one line (bot.news.text.story_versions), and when.
     whats_new: Mapped[str | None] = mapped_column(Text)
     whats_new_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set with `whats_new` in the same transaction; cleared when the update is owed to the
+    # chats that got the story (bot.delivery.updates), at most once an hour per story.
+    update_owed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    update_pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(
@@ -120,6 +124,12 @@ class Story(Base):
             "pushes_owed",
             postgresql_where=text("pushes_owed"),
             sqlite_where=text("pushes_owed = 1"),
+        ),
+        Index(
+            "ix_stories_update_owed",
+            "update_owed",
+            postgresql_where=text("update_owed"),
+            sqlite_where=text("update_owed = 1"),
         ),
     )
 

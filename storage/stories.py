@@ -47,6 +47,7 @@ class StoryView:
     image_url: str | None
     articles: list[ArticleRef]
     sections: list[str] = field(default_factory=list)  # each outlet's own section, once
+    whats_new: str | None = None  # what the latest outlet to join added, in one line
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape printed by `newsbot latest --json`."""
@@ -134,7 +135,7 @@ async def update_summary(
     if summary is not None:
         values.update(summary=summary[0], summary_article_id=summary[1])
     if whats_new is not None:
-        values.update(whats_new=whats_new, whats_new_at=now)
+        values.update(whats_new=whats_new, whats_new_at=now, update_owed=True)
     if values:
         await session.execute(update(Story).where(Story.id == story_id).values(**values))
 
@@ -311,6 +312,7 @@ async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[Stor
             image_url=s.image_url,
             articles=refs[s.id],
             sections=list(dict.fromkeys(a.section for a in refs[s.id] if a.section)),
+            whats_new=s.whats_new,
         )
         for s in stories
     ]

@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.quiet import chat_zone
 from bot.i18n import default_catalogue
-from bot.telegram.formatting import Rendered, render_digest, render_list, render_story
+from bot.telegram.formatting import (
+    Rendered,
+    render_digest,
+    render_list,
+    render_story,
+    render_update,
+)
 from storage.ledger import Claimed
 from storage.models import Broadcast, Chat, Story
 from storage.stories import StoryView, views_of
@@ -161,6 +167,11 @@ class Composer:
             if not held:
                 return _skip(base, "stories gone")
             return _with(base, rendered=render_away(held[:AWAY_STORIES], lang, tz, me))
+        if row.kind == "update":
+            updated = views.get((row.story_ids or [0])[0])
+            if updated is None or not updated.whats_new:
+                return _skip(base, "story gone")
+            return _with(base, rendered=render_update(updated, lang=lang, tz=tz, bot_username=me))
         view = views.get(row.story_id or 0)
         if view is None:
             return _skip(base, "story gone")

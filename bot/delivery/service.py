@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.delivery import outbox, progress, pushes, quiet
+from bot.delivery import outbox, progress, pushes, quiet, updates
 from bot.delivery.budget import PACED, SendBudget
 from bot.delivery.compose import Composer
 from bot.delivery.pacing import Pacer, effective_rate
@@ -118,6 +118,21 @@ class DeliveryService:
             self.sender.wake()
         return added
 
+    async def push_updates(self) -> int:
+        """Owe the updates of stories a later outlet added facts to; return rows."""
+        added = 0
+        while True:
+            async with self._sessions.begin() as session:
+                stories, rows = await updates.enqueue_owed_updates(
+                    session, self._clock(), max_age=self._push_max_age, tz=self._tz
+                )
+            added += rows
+            if not stories:
+                break
+        if added:
+            self.sender.wake()
+        return added
+
     async def roll_quiet(self) -> int:
         """Owe "while you were away" to chats whose quiet hours ended; return how many."""
         async with self._sessions.begin() as session:
@@ -147,7 +162,13 @@ class DeliveryService:
     async def _upkeep_loop(self) -> None:
         # Each chore is apart: one failing (say, a story that cannot be matched) must not
         # stop the others; what it did not do stays marked in the database for the next tick.
-        chores = (self.push_owed, self.roll_quiet, self._feed_broadcasts, self._recover_due)
+        chores = (
+            self.push_owed,
+            self.push_updates,
+            self.roll_quiet,
+            self._feed_broadcasts,
+            self._recover_due,
+        )
         while True:
             for chore in chores:
                 try:

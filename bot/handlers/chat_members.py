@@ -108,17 +108,17 @@ async def on_error(update: object, ctx: BotContext) -> None:
             retry_after_seconds(error),
         )
         return
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        # Telegram did not answer (down, or the network): an apology would not get through.
-        log.warning("Telegram unreachable answering %s (%s)", chat.id if chat else "?", error)
-        return
+    unreachable = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
     resources = ctx.bot_data.resources
     outage = (
         error is not None
         and resources is not None
         and resources.watch.failed(error, "a chat handler")
     )
-    if not outage:
+    if unreachable:
+        # Telegram did not answer (5xx, a timeout, the network): not a bug, no traceback.
+        log.warning("error while handling %r: Telegram did not answer (%s)", update, error)
+    elif not outage:
         log.error("error while handling %r", update, exc_info=error)
     if not isinstance(update, Update) or update.effective_message is None:
         return

@@ -4,4 +4,5 @@ from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
     "away.heading": "🌙 <b>While you were away</b> · {count} stories",
+    "update.heading": "🔄 Update",
 }

@@ -4,4 +4,5 @@ from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
     "away.heading": "🌙 <b>Selama Anda tidak aktif</b> · {count} berita",
+    "update.heading": "🔄 Pembaruan",
 }

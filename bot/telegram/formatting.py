@@ -18,7 +18,9 @@ from storage.stories import StoryView
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
-SUMMARY_SENTENCES = 3
+# A summary is at most five sentences and 600 characters (bot.news.text.summarize): show it.
+SUMMARY_SENTENCES = 5
+UPDATE_TITLE = 300  # characters of the title an update repeats (the line under it is the news)
 
 # Indonesia's three zones have names every reader knows.
 _ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -137,6 +139,31 @@ def render_story(
         buttons.append([(cat.text(lang, "story.read_more"), view.articles[0].url)])
     preview = view.image_url or (view.articles[0].url if view.articles else None)
     return Rendered(text=text, buttons=buttons, preview_url=preview, items=1)
+
+
+def render_update(
+    view: StoryView,
+    *,
+    lang: str,
+    tz: tzinfo,
+    bot_username: str | None,
+    catalogue: Catalogue | None = None,
+) -> Rendered:
+    """A story already pushed that a later outlet added facts to: what is new, in one line."""
+    cat = catalogue or default_catalogue()
+    title = _cut(view.title, UPDATE_TITLE) if len(view.title) > UPDATE_TITLE else view.title
+    lines = [
+        f"{esc(cat.text(lang, 'update.heading'))} · <b>{esc(title)}</b>",
+        esc(outlets_line(view, lang=lang, catalogue=cat)),
+        "",
+        esc(view.whats_new or ""),
+        "",
+        follow_prompt(lang, bot_username, catalogue=cat),
+    ]
+    buttons: list[list[tuple[str, str]]] = []
+    if view.articles:  # the newest outlet's article: the one that brought the news
+        buttons.append([(cat.text(lang, "story.read_more"), view.articles[-1].url)])
+    return Rendered(text="\n".join(lines), buttons=buttons, items=1)
 
 
 def render_list(

@@ -61,7 +61,11 @@ def test_story_parts() -> None:
     rendered = render_story(story(), lang="id", tz=WIB, bot_username="berita_bot")
     plain = visible(rendered.text)
     assert "Tribunnews · Kompas · Detik — 25 Nov 19.05 WIB" in plain
-    assert "Satu. Dua! Tiga?" in plain and "Empat" not in plain  # three sentences at most
+    assert "Satu. Dua! Tiga? Empat." in plain  # the whole summary (at most five sentences)
+    six = render_story(
+        story(summary="A1. B2. C3. D4. E5. F6."), lang="id", tz=WIB, bot_username=None
+    )
+    assert "E5." in six.text and "F6." not in six.text
     assert "Dapatkan Berita Pilihan di Telegram Anda" in plain
     assert 'href="https://t.me/berita_bot?start=pilihan"' in rendered.text
     assert rendered.buttons == [[("Baca selengkapnya", "https://tribunnews.example/a?x=1&y=2")]]

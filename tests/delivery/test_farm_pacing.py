@@ -1,7 +1,7 @@
 """The sender against a Bot API that enforces Telegram's limits: no 429, everyone once.
 
-The loopback farm (bench.telegram_farm) answers 429 past 30 messages in any second, one a
-second per private chat or 20 a minute per group, as Telegram does.
+The loopback farm (bench.telegram_farm, in a process of its own) answers 429 past 30 messages
+in any second, one a second per private chat or 20 a minute per group, as Telegram does.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.delivery_worker import deliver_everything
-from bench.telegram_farm import Limits, TelegramFarm
+from bench.fanout import farm_call, farm_process
 from bot.config import Settings
 from bot.delivery import outbox
 from bot.delivery.service import utcnow
@@ -43,21 +43,19 @@ async def test_a_broadcast_and_pushes_at_the_free_rate_get_no_429_and_reach_ever
             .where(Broadcast.id == b.id)
             .values(progress_chat_id=1, progress_message_id=99)
         )
-    farm = TelegramFarm(limits=Limits())
-    url = await farm.start()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=BOT_TOKEN,
-        telegram_api_url=url,
-        send_rate=30,
-        paid_broadcast=False,
-    )
-    try:
+    # The farm runs in a process of its own: it sees each message when Telegram would.
+    with farm_process(paid_rate=0) as url:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            bot_token=BOT_TOKEN,
+            telegram_api_url=url,
+            send_rate=30,
+            paid_broadcast=False,
+        )
         stats = await deliver_everything(settings, sessions, BOT_TOKEN)
-    finally:
-        await farm.close()
-    assert farm.too_many == 0, farm.refused
-    got = Counter((r.chat_id, r.text) for r in farm.received)
+        farm = farm_call(url, "/_stats?texts=1")
+    assert farm["too_many"] == 0, farm["refused"]
+    got = Counter((chat, text) for chat, text in farm["messages"])
     everyone = [*range(1, PRIVATE + 1), *range(-1006, -1000)]
     expected = Counter({(chat, "Siaran untuk semua"): 1 for chat in everyone})
     follower_ids = [1, 2, 3, 4, 5, -1006, -1005, -1004]
