@@ -1,4 +1,5 @@
-"""A story as a reader reads it in the Mini App: every outlet's article, its time, text and image.
+"""What the Mini App reads: a story with every outlet's article (time, text, image), and a
+reader's own chat with what it follows.
 
 Repositories never commit: the caller owns the transaction.
 """
@@ -11,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Article, Source, Story
+from storage.chats import KEYWORD, PILIHAN, TOPIC
+from storage.models import Admin, Article, Chat, Source, Story, Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +67,31 @@ async def story_page(session: AsyncSession, story_id: int) -> StoryPage | None:
         for a, name in await session.execute(query)
     ]
     return StoryPage(story, articles)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderState:
+    """A user's private chat (None before their first message), what it follows, admin or not."""
+
+    chat: Chat | None
+    follows: list[tuple[str, str]]  # (kind, value), Pilihan first, then topics, then keywords
+    admin: bool  # added with /admin add (ADMIN_IDS are the settings')
+
+
+async def reader_state(session: AsyncSession, user_id: int) -> ReaderState:
+    """Read a reader's state in one query (two when they have no chat yet)."""
+    admin = select(Admin.user_id).where(Admin.user_id == user_id).exists()
+    query = (
+        select(Chat, Subscription.kind, Subscription.value, admin.label("admin"))
+        .outerjoin(Subscription, Subscription.chat_pk == Chat.id)
+        .where(Chat.chat_id == user_id, Chat.thread_id == 0)
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return ReaderState(None, [], bool(await session.scalar(select(admin))))
+    order = {PILIHAN: 0, TOPIC: 1, KEYWORD: 2}
+    follows = sorted(
+        ((str(kind), str(value)) for _, kind, value, _ in rows if kind is not None),
+        key=lambda kv: (order.get(kv[0], 3), kv[1]),
+    )
+    return ReaderState(rows[0][0], follows, bool(rows[0][3]))

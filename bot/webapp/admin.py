@@ -39,8 +39,8 @@ async def overview(request: web.Request) -> web.Response:
     await require_admin(request)
     deps = deps_of(request)
     now, tz, cat = deps.clock(), deps.settings.tz, deps.catalogue
+    lang, _ = await prefs(request)
     async with deps.sessions() as session:
-        lang, _ = await prefs(request, session)
         numbers = await day_stats(session, now, tz, error_kind=DELIVERY_EVENTS)
         hourly = await stats.hourly_outcomes(session, midnight(now, tz).astimezone(UTC))
         first = local_day(now - timedelta(days=FOLLOWER_DAYS - 1), tz)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.webapp.deps import deps_of, http_error
 from bot.webapp.initdata import InitData, InitDataError, validate
@@ -68,16 +69,15 @@ def require_reader(request: web.Request) -> InitData:
 async def require_admin(request: web.Request) -> InitData:
     """The proven reader if an admin (ADMIN_IDS or /admin add); 403 for anyone else."""
     reader = require_reader(request)
-    if await is_admin(request, reader.user.id):
-        return reader
+    async with deps_of(request).sessions() as session:
+        if await is_admin(request, session, reader.user.id):
+            return reader
     log.warning("webapp: refused admin %s to user %s", request.path, reader.user.id)
     raise http_error(web.HTTPForbidden, "forbidden")
 
 
-async def is_admin(request: web.Request, user_id: int) -> bool:
+async def is_admin(request: web.Request, session: AsyncSession, user_id: int) -> bool:
     """Whether a user is an admin (for the page to show the admin view)."""
-    deps = deps_of(request)
-    if user_id in deps.settings.admin_ids:
+    if user_id in deps_of(request).settings.admin_ids:
         return True
-    async with deps.sessions() as session:
-        return await session.get(Admin, user_id) is not None
+    return await session.get(Admin, user_id) is not None

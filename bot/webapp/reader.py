@@ -19,12 +19,13 @@ from bot.handlers.user import KEYWORD_MAX
 from bot.i18n import pick_language
 from bot.news.topics.taxonomy import is_valid_topic
 from bot.telegram.formatting import zone_name
-from bot.webapp.auth import is_admin, require_reader
+from bot.webapp.auth import require_reader
 from bot.webapp.deps import deps_of, http_error
 from bot.webapp.initdata import InitData
 from storage import chats
 from storage.chats import KEYWORD, PILIHAN, TOPIC
 from storage.models import Chat
+from storage.reading import reader_state
 
 routes = web.RouteTableDef()
 # Each field of a settings change, and the word typed `/settings` knows it by.
@@ -39,15 +40,15 @@ def _clock(minutes: int) -> str:
 async def me_body(request: web.Request, session: AsyncSession, reader: InitData) -> dict[str, Any]:
     """The reader's settings and subscriptions (defaults before their chat exists)."""
     settings = deps_of(request).settings
-    chat = await chats.get_chat(session, reader.user.id)
-    follows = await chats.subscriptions_of(session, chat.id) if chat is not None else []
+    state = await reader_state(session, reader.user.id)
+    chat, follows = state.chat, state.follows
     quiet = None
     if chat is not None and chat.quiet_start is not None and chat.quiet_end is not None:
         quiet = f"{_clock(chat.quiet_start)}-{_clock(chat.quiet_end)}"
     default_times = [t.strftime("%H:%M") for t in settings.pilihan_times]
     return {
         "user": {"id": reader.user.id, "name": reader.user.first_name},
-        "admin": await is_admin(request, reader.user.id),
+        "admin": state.admin or reader.user.id in settings.admin_ids,
         "known": chat is not None,
         "settings": {
             "language": chat.language

@@ -83,6 +83,13 @@ def add_webapp(app: web.Application, deps: AppDeps) -> None:
     """Add the page and the API to `app` (the bot's one web server)."""
     app[DEPS] = deps
     app[ASSETS] = load_assets()
+    reads = reading.PublicReads(deps)
+    app[reading.READS] = reads
+
+    async def close_reads(_: web.Application) -> None:
+        await reads.close()
+
+    app.on_cleanup.append(close_reads)
     app.middlewares.extend([json_errors, authenticate])
     app.on_response_prepare.append(_secure)
     app.router.add_get("/app", _to_page)

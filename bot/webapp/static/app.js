@@ -28,7 +28,7 @@
       else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else node.setAttribute(key, value === true ? "" : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -45,6 +45,11 @@
       if (!image && url.protocol === "http:") return url.href;
     } catch (e) { /* not a URL */ }
     return null;
+  }
+
+  // The view's content: nested lists flattened, absent parts (null, false) left out.
+  function show(...nodes) {
+    view.replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
   }
 
   function haptic(kind) {
@@ -80,7 +85,9 @@
       headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const url = `../api/${path}${path.includes("?") ? "&" : "?"}lang=${state.lang}`;
+    // The reader's zone once known: answers shared by everyone who asks alike come quicker.
+    const zone = state.me ? `&zone=${encodeURIComponent(state.me.settings.zone)}` : "";
+    const url = `../api/${path}${path.includes("?") ? "&" : "?"}lang=${state.lang}${zone}`;
     const response = await fetch(url, options);
     const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new ApiError(response.status, data.error || "");
@@ -98,7 +105,8 @@
 
   // ---- theme, viewport, back button ----------------------------------------------------------
   function applyTheme() {
-    const dark = tg && tg.colorScheme ? tg.colorScheme === "dark"
+    // Outside Telegram its script still answers "light": the system's scheme decides there.
+    const dark = inTelegram && tg.colorScheme ? tg.colorScheme === "dark"
       : window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
     document.documentElement.dataset.scheme = dark ? "dark" : "light";
   }
@@ -132,6 +140,8 @@
       class: "tab", role: "tab", "data-tab": name, "aria-selected": String(name === active),
       onclick: () => { if (name !== active) { haptic("select"); navigate(`#/${name}`, true); } },
     }, t(`app.tab.${name}`))));
+    const selected = tabs.querySelector('[aria-selected="true"]');
+    if (selected) selected.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
   async function render() {
@@ -141,7 +151,7 @@
     setBack(route.name === "story");
     document.title = t("app.title");
     window.scrollTo(0, 0);
-    view.replaceChildren(h("div", { class: "skeleton" }));
+    show(h("div", { class: "skeleton" }));
     try {
       if (route.name === "story" && /^\d+$/.test(route.arg)) await showStory(route.arg);
       else if (tab === "latest") await showLatest(route.arg);
@@ -150,7 +160,7 @@
       else if (tab === "admin") await showAdmin();
       else await showPilihan();
     } catch (error) {
-      view.replaceChildren(failure(error, render));
+      show(failure(error, render));
       if (error && error.status === 401) haptic("error");
     }
   }
@@ -184,7 +194,7 @@
 
   async function showPilihan() {
     const data = await api("pilihan");
-    view.replaceChildren(
+    show(
       h("h1", {}, t("app.pilihan.heading", { date: data.date })),
       data.stories.length ? storyList(data.stories, true) : h("p", { class: "note" }, t("app.pilihan.empty")),
       browserNote());
@@ -214,7 +224,7 @@
     }
     more.addEventListener("click", () => page().catch((error) => list.append(failure(error))));
     const heading = topic ? state.boot.topics.find((x) => x.slug === topic)[state.lang] : t("app.latest.heading");
-    view.replaceChildren(
+    show(
       h("h1", {}, heading),
       h("div", { class: "chips" }, chip("", t("app.latest.all")), topics.map((x) => chip(x.slug, x[state.lang]))),
       list, more);
@@ -240,7 +250,7 @@
       story = await api(`stories/${id}`);
     } catch (error) {
       if (error.status !== 404) throw error;
-      view.replaceChildren(h("p", { class: "note" }, t("app.story.not_found")));
+      show(h("p", { class: "note" }, t("app.story.not_found")));
       return;
     }
     const [lead, ...others] = story.images;
@@ -248,12 +258,12 @@
     const outlets = story.outlets.map((o) => {
       const url = safeUrl(o.url, false);
       const inner = [h("span", { class: "outlet-name" }, o.source), " ", h("span", { class: "meta" }, [o.section, o.time].filter(Boolean).join(" · ")),
-        h("div", {}, o.title)];
+        h("div", { class: "outlet-title" }, o.title)];
       return h("li", { "data-outlet": o.source }, url
         ? h("a", { class: "outlet-link", href: url, target: "_blank", rel: "noopener noreferrer", onclick: (e) => openOutlet(e, url) }, inner)
         : inner);
     });
-    view.replaceChildren(h("article", { class: "story" },
+    show(h("article", { class: "story" },
       inTelegram ? null : h("button", { class: "back", onclick: goBack }, `‹ ${t("app.back")}`),
       h("h1", {}, story.title),
       h("p", { class: "meta" }, [story.time, t("app.story.outlet_count", { count: story.outlets.length })].join(" · ")),
@@ -262,7 +272,7 @@
       lead ? figure(lead) : null,
       h("section", { class: "panel body", "data-body": "1" },
         text ? [h("h2", {}, t("app.story.text_from", { source: text.source })),
-          text.author ? h("p", { class: "meta" }, t("app.story.by", { author: text.author })) : null,
+          text.author ? h("div", { class: "meta byline" }, t("app.story.by", { author: text.author })) : null,
           text.paragraphs.map((p) => h("p", {}, p))]
           : h("p", { class: "hint" }, t("app.story.no_text"))),
       others.map(figure),
@@ -273,7 +283,7 @@
 
   // ---- search (not yet: the search issue's matcher) -------------------------------------------
   function showSearch() {
-    view.replaceChildren(
+    show(
       h("h1", {}, t("app.search.heading")),
       h("div", { class: "panel" },
         h("input", { type: "search", disabled: true, placeholder: t("app.search.placeholder"), "aria-label": t("app.search.heading") }),
@@ -337,18 +347,18 @@
     const addKeyword = () => { const value = keyword.value.trim(); if (value) save("me/follow", { kind: "keyword", value, on: true }); };
     keyword.addEventListener("keydown", (e) => { if (e.key === "Enter") addKeyword(); });
     const followed = new Set(f.topics);
-    view.replaceChildren(
+    show(
       h("h1", {}, t("app.settings.heading")),
       h("section", { class: "panel" },
         h("div", { class: "row" }, h("label", { for: "pilihan" }, h("b", {}, t("app.settings.pilihan")), h("div", { class: "hint" }, t("app.settings.pilihan_hint", { times: s.times.join(", ") }))),
           toggle("pilihan", f.pilihan, (e) => save("me/follow", { kind: "pilihan", value: "", on: e.target.checked }))),
-        h("div", { class: "row" }, h("label", { for: "times" }, t("app.settings.times")),
+        h("div", { class: "row stack" }, h("label", { for: "times" }, t("app.settings.times")),
           h("select", { id: "times", onchange: (e) => save("me/settings", { times: e.target.value }) }, timeOptions)),
         h("div", { class: "inline" }, customTimes, h("button", { class: "primary", onclick: () => { if (customTimes.value.trim()) save("me/settings", { times: customTimes.value }); } }, t("app.settings.apply")))),
       h("section", { class: "panel" },
         h("div", { class: "row" }, h("label", { for: "push" }, h("b", {}, t("app.settings.push")), h("div", { class: "hint" }, t("app.settings.push_hint"))),
           toggle("push", s.push, (e) => save("me/settings", { push: e.target.checked }))),
-        h("div", { class: "row" }, h("label", { for: "quiet" }, t("app.settings.quiet")),
+        h("div", { class: "row stack" }, h("label", { for: "quiet" }, t("app.settings.quiet")),
           h("select", { id: "quiet", onchange: (e) => save("me/settings", { quiet: e.target.value }) }, quietOptions)),
         h("div", { class: "row" }, h("span", {}, t("app.settings.zone")),
           segmented(state.boot.zones, s.zone, state.boot.zones, (zone) => save("me/settings", { zone }))),
@@ -371,7 +381,7 @@
 
   async function showSettings() {
     if (!inTelegram) {
-      view.replaceChildren(h("h1", {}, t("app.settings.heading")), h("p", { class: "note", "data-browser": "1" }, t("app.settings.browser_only")));
+      show(h("h1", {}, t("app.settings.heading")), h("p", { class: "note", "data-browser": "1" }, t("app.settings.browser_only")));
       return;
     }
     if (!state.meLoaded) await loadMe();
@@ -391,14 +401,17 @@
     return h("section", { class: "panel", "data-chart": key }, h("h2", {}, title), chart, extra || null);
   }
 
+  // Sent green, failures red, flood control yellow, the chat gone grey: the same in both themes.
+  const OUTCOME_COLOURS = { sent: 0, failed: 1, cancelled: 2, migrated: 3, deferred: 4, retried: 5, skipped: 6, blocked: 7, plain_text: 8, chat_not_found: 9 };
+
   async function showAdmin() {
-    if (!inTelegram) { view.replaceChildren(failure(new ApiError(401, ""))); return; }
+    if (!inTelegram) { show(failure(new ApiError(401, ""))); return; }
     const data = await api("admin");
     const charts = window.NewsCharts;
     const today = data.today;
     const outcomes = Object.fromEntries(today.outcomes);
     const hourly = data.hourly;
-    const bars = hourly.outcomes.map((name, i) => ({ label: t(`app.outcome.${name}`), values: hourly.counts[name], cls: `s${i % 10}` }))
+    const bars = hourly.outcomes.map((name) => ({ label: t(`app.outcome.${name}`), values: hourly.counts[name], cls: `s${OUTCOME_COLOURS[name] ?? 9}` }))
       .filter((s) => s.values.some((v) => v > 0));
     const lines = data.followers.series.map((s, i) => ({ label: s.label, values: s.values, cls: `s${(i + 5) % 10}` }));
     const failing = data.sources.filter((s) => s.failures > 0 || s.state === "paused")
@@ -413,14 +426,14 @@
         h("div", { class: "progress" }, part(b.sent, "s0 bg"), part(b.blocked, "s7 bg"), part(b.failed, "s1 bg"), part(b.cancelled, "s9 bg")),
         h("div", { class: "meta" }, t("app.admin.broadcast_line", { sent: b.sent, blocked: b.blocked, failed: b.failed, remaining: b.remaining, rate: b.rate })));
     });
-    view.replaceChildren(
+    show(
       h("h1", {}, t("app.admin.heading")),
       h("div", { class: "numbers" },
         number(today.active, t("app.admin.active")), number(today.inactive, t("app.admin.inactive")),
         number(today.pilihan, t("app.admin.pilihan")), number(today.stories, t("app.admin.stories")),
         number(outcomes.sent || 0, t("app.outcome.sent")), number(today.pending, t("app.admin.pending"))),
       chartPanel(t("app.admin.hourly"), bars.length ? [charts.stackedBars(hourly.hours, bars, t("app.admin.hourly")), legend(bars)] : h("p", { class: "hint" }, t("app.admin.none")), "hourly",
-        h("p", { class: "meta" }, today.outcomes.filter(([, n]) => n > 0).map(([name, n]) => `${t(`app.outcome.${name}`)} ${n}`).join(" · ") || t("app.admin.none"))),
+        today.outcomes.some(([, n]) => n > 0) ? h("p", { class: "meta", "data-today": "outcomes" }, today.outcomes.filter(([, n]) => n > 0).map(([name, n]) => `${t(`app.outcome.${name}`)} ${n}`).join(" · ")) : null),
       chartPanel(t("app.admin.followers"), [charts.lines(data.followers.days, lines, t("app.admin.followers")), legend(lines)], "followers"),
       chartPanel(t("app.admin.failing"), failing.length ? charts.hbars(failing, t("app.admin.failing")) : h("p", { class: "hint" }, t("app.admin.failing_none")), "failing"),
       today.last_error ? h("section", { class: "panel" }, h("h2", {}, t("app.admin.last_error")), h("p", { class: "meta" }, today.last_error)) : null,
@@ -466,14 +479,14 @@
       state.boot = boot;
     } catch (error) {
       // No strings without the boot answer: a sign and a way to try again.
-      view.replaceChildren(h("p", { class: "note error" }, "\u26a0 ", h("button", { class: "more", onclick: () => location.reload() }, "\u21bb")));
+      show(h("p", { class: "note error" }, "\u26a0 ", h("button", { class: "more", onclick: () => location.reload() }, "\u21bb")));
       return;
     }
     document.documentElement.lang = state.lang;
     if (meError) {
       // initData the server does not accept (or no answer): say so, show nothing else.
       drawTabs(null);
-      view.replaceChildren(failure(meError, () => location.reload()));
+      show(failure(meError, () => location.reload()));
       haptic("error");
       return;
     }

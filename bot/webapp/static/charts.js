@@ -67,7 +67,8 @@
         bar.append(el("title", {}, `${name} · ${s.label}: ${value}`));
         svg.append(bar);
       }
-      if (i % step === 0 || i === labels.length - 1) {
+      const last = labels.length - 1;
+      if ((i % step === 0 && last - i >= step / 2) || i === last) {
         svg.append(el("text", { x: (x + width / 2).toFixed(1), y: H - 6, "text-anchor": "middle" }, name));
       }
     });
@@ -104,8 +105,9 @@
       }
     }
     labels.forEach((name, i) => {
-      if (i % 7 === 0 || i === labels.length - 1) {
-        const anchor = i === 0 ? "start" : i === labels.length - 1 ? "end" : "middle";
+      const last = labels.length - 1;
+      if ((i % 7 === 0 && last - i >= 4) || i === last) {
+        const anchor = i === 0 ? "start" : i === last ? "end" : "middle";
         svg.append(el("text", { x: xOf(i).toFixed(1), y: H - 6, "text-anchor": anchor }, name));
       }
     });
