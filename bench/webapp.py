@@ -3,8 +3,12 @@ concurrent readers on SQLite and PostgreSQL, and Chromium's time to the first st
 
 The real `newsbot web` runs as its own process (PUBLIC_URL set, a loopback Bot API), on a store
 seeded with --stories stories (1–3 outlets each, every article with a clean body of about
-2 kB) published over the last week. Each reader opens Berita Pilihan, pages through the
-latest stories, reads whole stories and their own settings (signed initData), over and over.
+2 kB) published over the last week. Half the readers are inside Telegram (signed initData),
+half opened a shared link. Each visit: their settings (signed ones), Berita Pilihan, two
+pages of a topic, two stories opened from those lists. Measured twice: readers who read
+(0.2–1 s between requests, opening the app within the first second), and readers who never
+pause (the server saturated: throughput, and latency at that load). The benchmark client
+runs on the same machine and takes its share of the CPU.
 Targets: page ≤ 100 kB gzip-compressed without images; API p95 ≤ 100 ms.
 Run: python -m bench.webapp [--stories 5000] [--readers 50] [--rounds 10] [--postgres URL]
 (PostgreSQL is measured when --postgres or TEST_DATABASE_URL names a server.)
@@ -283,6 +287,8 @@ async def readers(
         # the reader's settings), half from a shared link in a browser.
         signed = n % 2 == 0
         ask = "lang=id&zone=WIB" if signed else "lang=id"
+        if pause[1] > 0:  # readers open the app over a second, not all in one instant
+            await asyncio.sleep(pick.uniform(0, 1))
         for _ in range(rounds):
             if signed:
                 await visit(http, "me", "/api/me", True)
