@@ -224,10 +224,10 @@
     }
     more.addEventListener("click", () => page().catch((error) => list.append(failure(error))));
     const heading = topic ? state.boot.topics.find((x) => x.slug === topic)[state.lang] : t("app.latest.heading");
-    show(
-      h("h1", {}, heading),
-      h("div", { class: "chips" }, chip("", t("app.latest.all")), topics.map((x) => chip(x.slug, x[state.lang]))),
-      list, more);
+    const chips = h("div", { class: "chips" }, chip("", t("app.latest.all")), topics.map((x) => chip(x.slug, x[state.lang])));
+    show(h("h1", {}, heading), chips, list, more);
+    const pressed = chips.querySelector('[aria-pressed="true"]');
+    if (pressed) chips.scrollLeft = pressed.offsetLeft - chips.offsetLeft - 8;  // the chosen topic in view
     await page();
   }
 
