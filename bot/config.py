@@ -6,7 +6,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
 
+    # The Mini App: served under {PUBLIC_URL}/app and /api by `newsbot web`, and by `newsbot run`
+    # when set. Telegram opens only https pages (http is accepted for loopback, to try it out).
+    public_url: str | None = None
+    webapp_auth_max_age: int = Field(default=86_400, ge=60)  # seconds an initData stays good
+
     # Operations
     log_format: Literal["text", "json"] = "text"
     metrics_port: int = Field(default=0, ge=0, le=65535)  # 0: no health/metrics server
@@ -123,6 +128,24 @@ class Settings(BaseSettings):
         if 0 < value < MIN_RETENTION_DAYS:
             raise ValueError(f"must be 0 (keep everything) or at least {MIN_RETENTION_DAYS}")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parts.hostname or not (
+            parts.scheme == "https" or (parts.scheme == "http" and loopback)
+        ):
+            raise ValueError(
+                "PUBLIC_URL must be the https address Telegram opens the Mini App at, "
+                "e.g. https://bot.example.id"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError("PUBLIC_URL takes no ?query or #fragment")
+        return value.strip().rstrip("/")
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import claimable, insert_for
-from storage.models import Delivery, DeliveryOutcome
+from storage.models import Delivery, DeliveryOutcome, HourlyOutcome
 
 # Rows per INSERT: 10 columns × 1000 stays far below SQLite's and asyncpg's parameter limits.
 INSERT_CHUNK = 1000
@@ -309,8 +309,11 @@ async def open_count(session: AsyncSession) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
-async def add_outcomes(session: AsyncSession, day: str, counts: Mapping[str, int]) -> None:
-    """Add to a local day's outcome counters (one upsert per outcome)."""
+async def add_outcomes(
+    session: AsyncSession, day: str, counts: Mapping[str, int], *, at: datetime | None = None
+) -> None:
+    """Add to a local day's outcome counters (one upsert per outcome), and to `at`'s hour's."""
+    hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0) if at else None
     for outcome, n in sorted(counts.items()):
         if n <= 0:
             continue
@@ -320,6 +323,14 @@ async def add_outcomes(session: AsyncSession, day: str, counts: Mapping[str, int
             set_={"count": DeliveryOutcome.count + stmt.excluded.count},
         )
         await session.execute(stmt)
+        if hour is None:
+            continue
+        hourly = insert_for(session, HourlyOutcome).values(hour=hour, outcome=outcome, count=n)
+        hourly = hourly.on_conflict_do_update(
+            index_elements=["hour", "outcome"],
+            set_={"count": HourlyOutcome.count + hourly.excluded.count},
+        )
+        await session.execute(hourly)
 
 
 async def outcomes(session: AsyncSession, day: str) -> dict[str, int]:

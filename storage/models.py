@@ -302,6 +302,29 @@ class DeliveryOutcome(Base):
     count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class HourlyOutcome(Base):
+    """Send outcomes per hour (UTC hour start), beside the daily counters: the admins' chart."""
+
+    __tablename__ = "delivery_outcomes_hourly"
+
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FollowerCount(Base):
+    """Active chats following a topic ("pilihan": Berita Pilihan) on a local day: a snapshot.
+
+    Only the count: who follows what stays in `subscriptions`.
+    """
+
+    __tablename__ = "follower_counts"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD in TIMEZONE
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class DigestItem(Base):
     """A story already given to a chat in a Berita Pilihan digest on a local day."""
 

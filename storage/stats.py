@@ -1,4 +1,5 @@
-"""Aggregates for admins and operators: `/stats`, `newsbot stats` and `newsbot chats`.
+"""Aggregates for admins and operators: `/stats`, `newsbot stats` and `newsbot chats`, and the
+series the Mini App's admins' charts draw (send outcomes per hour, followers per topic per day).
 
 Counts only: no function here returns one chat's row, title, id or keyword. A reader's data is
 the reader's; admins see how many, never who.
@@ -7,15 +8,24 @@ the reader's; admins see how many, never who.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, tzinfo
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import chats, ledger
-from storage.models import Chat, EventLog, Source, Story, Subscription
+from storage.models import (
+    Chat,
+    EventLog,
+    FollowerCount,
+    HourlyOutcome,
+    Source,
+    Story,
+    Subscription,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +161,36 @@ async def chat_aggregates(session: AsyncSession) -> ChatAggregates:
         keyword_subscriptions=int(keyword_subscriptions or 0),
         following_nothing=await count(Chat.id.not_in(followed)),
     )
+
+
+async def hourly_outcomes(
+    session: AsyncSession, since: datetime
+) -> list[tuple[datetime, str, int]]:
+    """(hour start, outcome, count) of every hour from `since` on, oldest first."""
+    query = (
+        select(HourlyOutcome.hour, HourlyOutcome.outcome, HourlyOutcome.count)
+        .where(HourlyOutcome.hour >= since)
+        .order_by(HourlyOutcome.hour, HourlyOutcome.outcome)
+    )
+    return [(hour, str(outcome), int(n)) for hour, outcome, n in await session.execute(query)]
+
+
+async def record_followers(session: AsyncSession, day: str, counts: Mapping[str, int]) -> None:
+    """Make `counts` the day's follower snapshot (a later one the same day replaces it)."""
+    await session.execute(delete(FollowerCount).where(FollowerCount.day == day))
+    rows = [{"day": day, "topic": topic, "count": n} for topic, n in sorted(counts.items())]
+    if rows:
+        await session.execute(insert(FollowerCount), rows)
+
+
+async def follower_history(session: AsyncSession, since_day: str) -> dict[str, dict[str, int]]:
+    """Day → topic → followers, for the snapshots from `since_day` (YYYY-MM-DD) on."""
+    query = (
+        select(FollowerCount.day, FollowerCount.topic, FollowerCount.count)
+        .where(FollowerCount.day >= since_day)
+        .order_by(FollowerCount.day)
+    )
+    history: dict[str, dict[str, int]] = {}
+    for day, topic, n in await session.execute(query):
+        history.setdefault(str(day), {})[str(topic)] = int(n)
+    return history

@@ -49,6 +49,10 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("PILIHAN_TIMES", "25:00", "not a time"),
         ("TIMEZONE", "Mars/Base", "unknown time zone"),
         ("SEND_RATE", "0", "greater than 0"),
+        ("PUBLIC_URL", "http://bot.example.id", "must be the https address"),
+        ("PUBLIC_URL", "bot.example.id", "must be the https address"),
+        ("PUBLIC_URL", "https://bot.example.id/?x=1", "no ?query"),
+        ("WEBAPP_AUTH_MAX_AGE", "5", "greater than or equal to 60"),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_reason(
@@ -84,6 +88,21 @@ def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) 
     settings = load_settings()
     assert settings.webhook_url == "https://bot.example.id/telegram"
     assert "hunter22-secret" in settings.secrets()
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("https://bot.example.id/", "https://bot.example.id"),
+        ("https://bot.example.id/berita", "https://bot.example.id/berita"),
+        ("http://127.0.0.1:8443", "http://127.0.0.1:8443"),  # trying it out locally
+    ],
+)
+def test_the_public_url_of_the_mini_app(
+    monkeypatch: pytest.MonkeyPatch, value: str, kept: str
+) -> None:
+    monkeypatch.setenv("PUBLIC_URL", value)
+    assert load_settings().public_url == kept
 
 
 def test_token_never_appears_in_a_log_record(caplog: pytest.LogCaptureFixture) -> None:

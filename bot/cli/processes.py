@@ -1,8 +1,10 @@
 """`newsbot run`, `web` and `worker`: the bot's processes, built from the same parts.
 
 - `run`: everything in one process: updates (long polling, or a webhook when WEBHOOK_URL is
-  set), the JobQueue (ingest, Berita Pilihan, retention) and delivery.
-- `web`: only the webhook receiver; any number of them can share one database.
+  set), the JobQueue (ingest, Berita Pilihan, retention) and delivery; the Mini App too when
+  PUBLIC_URL is set.
+- `web`: the bot's web server: Telegram's webhook (WEBHOOK_URL) and the Mini App (`/app`,
+  `/api`); any number of them can share one database.
 - `worker`: ingest, and delivery with the digest scheduler; any number of them can share one
   database. Every worker polls (each due source is claimed by one of them); delivery and the
   digest scheduler run in exactly one at a time, the holder of the "lead" role
@@ -28,6 +30,8 @@ from functools import partial
 from typing import Literal
 from urllib.parse import urlsplit
 
+from aiohttp import web
+from telegram import MenuButtonWebApp, WebAppInfo
 from telegram.error import TelegramError
 
 from bot.config import Settings, token_problem
@@ -39,8 +43,12 @@ from bot.ops.metrics import Metrics
 from bot.ops.retention import schedule_retention
 from bot.runtime import Resources, open_resources
 from bot.telegram.app import build_application, menu_commands
+from bot.telegram.formatting import app_url
 from bot.telegram.jobs import schedule_jobs
 from bot.telegram.typed_context import BotApp
+from bot.telegram.webhook import add_webhook, register_webhook
+from bot.webapp.deps import AppDeps
+from bot.webapp.server import add_webapp
 from storage.outage import watch_database
 
 log = logging.getLogger(__name__)
@@ -51,10 +59,16 @@ LEAD_ROLE = "lead"  # delivery (sender, broadcasts) and the digest scheduler
 
 
 async def set_menu(application: BotApp) -> None:
-    """The command menu in Indonesian (default) and English (users with an English client)."""
+    """The command menu in Indonesian (default) and English; the Mini App as the menu button."""
     catalogue = application.bot_data.catalogue
+    settings = application.bot_data.settings
+    public_url = settings.public_url if settings is not None else None
     await application.bot.set_my_commands(menu_commands(catalogue, "id"))
     await application.bot.set_my_commands(menu_commands(catalogue, "en"), language_code="en")
+    if public_url:
+        app = WebAppInfo(url=app_url(public_url))
+        text = catalogue.text("id", "menu.app")
+        await application.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(text, app))
 
 
 async def run_bot(settings: Settings, mode: Mode = "run") -> int:
@@ -63,10 +77,11 @@ async def run_bot(settings: Settings, mode: Mode = "run") -> int:
     if problem is not None:
         print(f"newsbot: {problem}", file=sys.stderr)
         return 2
-    if mode == "web" and not settings.webhook_url:
+    if mode == "web" and not (settings.webhook_url or settings.public_url):
         print(
-            "newsbot: `newsbot web` receives Telegram's webhook: set WEBHOOK_URL (the public "
-            "https address) and WEBHOOK_SECRET, or use `newsbot run` for long polling.",
+            "newsbot: `newsbot web` receives Telegram's webhook and serves the Mini App: set "
+            "WEBHOOK_URL (the public https address) and WEBHOOK_SECRET, and/or PUBLIC_URL; or "
+            "use `newsbot run` for long polling.",
             file=sys.stderr,
         )
         return 2
@@ -100,7 +115,8 @@ async def run_bot(settings: Settings, mode: Mode = "run") -> int:
             await application.start()
             stack.push_async_callback(application.stop)
             if mode != "worker":
-                await _start_updates(stack, application, settings)
+                await _start_web(stack, application, settings, mode)
+                await _start_updates(stack, application, settings, mode)
             await _start_ops(stack, application, settings, metrics, mode)
             log.info("newsbot is running as @%s (%s)", application.bot.username, mode)
             await stop.wait()
@@ -193,26 +209,54 @@ async def _start_ops(
     stack.push_async_callback(server.stop)
 
 
-async def _start_updates(stack: AsyncExitStack, application: BotApp, settings: Settings) -> None:
+async def _start_web(
+    stack: AsyncExitStack, application: BotApp, settings: Settings, mode: Mode
+) -> None:
+    """The bot's one web server: the webhook and/or the Mini App, on WEBHOOK_PORT (or PORT)."""
+    serve_app = mode == "web" or settings.public_url is not None
+    if not (settings.webhook_url or serve_app):
+        return
+    resources = application.bot_data.resources
+    assert resources is not None
+    app = web.Application()
+    if serve_app:
+        add_webapp(
+            app,
+            AppDeps(
+                sessions=resources.sessions,
+                settings=settings,
+                catalogue=application.bot_data.catalogue,
+                clock=application.bot_data.clock,
+                bot_username=lambda: application.bot.username,
+            ),
+        )
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    if settings.webhook_url:
+        add_webhook(app, application, urlsplit(settings.webhook_url).path, secret)
+    runner = web.AppRunner(app, access_log=None)  # refusals are logged where they happen
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)  # stops taking updates before the app stops
+    await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+    served = " and ".join(
+        part
+        for part, on in (("the webhook", settings.webhook_url), ("the Mini App", serve_app))
+        if on
+    )
+    log.info("serving %s on %s:%d", served, settings.webhook_listen, settings.webhook_port)
+    if settings.webhook_url:
+        await register_webhook(application, settings.webhook_url, secret, ALLOWED_UPDATES)
+
+
+async def _start_updates(
+    stack: AsyncExitStack, application: BotApp, settings: Settings, mode: Mode
+) -> None:
+    """Long polling for `newsbot run` without a webhook (a webhook arrives on the web server)."""
+    if settings.webhook_url or mode != "run":
+        return
     updater = application.updater
     if updater is None:
         raise RuntimeError("the Application was built without an Updater")
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        if secret is None:
-            log.warning("WEBHOOK_URL is set without WEBHOOK_SECRET: anyone can post updates")
-        await updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        await updater.start_polling(
-            allowed_updates=ALLOWED_UPDATES, error_callback=PollingErrors()
-        )
+    await updater.start_polling(allowed_updates=ALLOWED_UPDATES, error_callback=PollingErrors())
     stack.push_async_callback(updater.stop)
 
 

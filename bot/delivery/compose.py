@@ -17,6 +17,7 @@ from bot.delivery.quiet import chat_zone
 from bot.i18n import default_catalogue
 from bot.telegram.formatting import (
     Rendered,
+    app_button,
     render_digest,
     render_list,
     render_story,
@@ -95,7 +96,9 @@ class Composer:
         clock: Callable[[], datetime],
         story_renderer: StoryRenderer = render_story,
         digest_renderer: DigestRenderer = render_digest,
+        public_url: str | None = None,
     ) -> None:
+        self._public_url = public_url  # the Mini App's: pushes and digests open it
         self._tz = tz
         self._bot_username = bot_username
         self._clock = clock
@@ -157,7 +160,9 @@ class Composer:
             rendered = self._render_digest(
                 picked, lang=lang, tz=tz, bot_username=me, now=self._clock()
             )
-            return _with(base, rendered=rendered)
+            label = default_catalogue().text(lang, "button.pilihan_app")
+            app = app_button(self._public_url, chat_type=chat.type, label=label, view="pilihan")
+            return _with(base, rendered=replace(rendered, app=app))
         if row.kind == "away":
             held = sorted(
                 (views[i] for i in row.story_ids or [] if i in views),
@@ -171,11 +176,19 @@ class Composer:
             updated = views.get((row.story_ids or [0])[0])
             if updated is None or not updated.whats_new:
                 return _skip(base, "story gone")
-            return _with(base, rendered=render_update(updated, lang=lang, tz=tz, bot_username=me))
+            rendered = render_update(updated, lang=lang, tz=tz, bot_username=me)
+            label = default_catalogue().text(lang, "button.read_here")
+            app = app_button(
+                self._public_url, chat_type=chat.type, label=label, story_id=updated.id
+            )
+            return _with(base, rendered=replace(rendered, app=app))
         view = views.get(row.story_id or 0)
         if view is None:
             return _skip(base, "story gone")
-        return _with(base, rendered=self._render_story(view, lang=lang, tz=tz, bot_username=me))
+        rendered = self._render_story(view, lang=lang, tz=tz, bot_username=me)
+        label = default_catalogue().text(lang, "button.read_here")
+        app = app_button(self._public_url, chat_type=chat.type, label=label, story_id=view.id)
+        return _with(base, rendered=replace(rendered, app=app))
 
 
 def render_away(

@@ -75,7 +75,7 @@ class Recorder:
                         if outcome.holds_slot and outcome.verdict.action is Action.SENT:
                             continue
                         await self._record(session, outcome)
-                    await ledger.add_outcomes(session, local_day(now, self._tz), counts)
+                    await ledger.add_outcomes(session, local_day(now, self._tz), counts, at=now)
                     await note_failures(session, batch_failures(batch), now)
                 self._watch.ok()
                 return counts

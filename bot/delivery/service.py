@@ -260,7 +260,9 @@ def build_service(
     watch = watch or OutageWatch()
     rate = effective_rate(settings.send_rate, settings.paid_broadcast)
     budget = budget or SendBudget(Pacer(rate), watch=watch)
-    composer = composer or Composer(tz=settings.tz, bot_username=bot_username, clock=clock)
+    composer = composer or Composer(
+        tz=settings.tz, bot_username=bot_username, clock=clock, public_url=settings.public_url
+    )
     sender = Sender(
         bot,
         sessions,

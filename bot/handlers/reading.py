@@ -24,7 +24,8 @@ from bot.handlers.chat_access import (
     unknown_topic,
 )
 from bot.news.topics.taxonomy import is_valid_topic, resolve_topic, topic_label
-from bot.telegram.formatting import render_digest, render_list
+from bot.telegram.formatting import app_button, render_digest, render_list
+from bot.telegram.outgoing import url_keyboard
 from bot.telegram.typed_context import BotContext
 from storage.stories import latest_stories
 
@@ -177,4 +178,6 @@ async def pilihan(update: Update, ctx: BotContext) -> None:
         now=ctx.now(),
         catalogue=ctx.state.catalogue,
     )
-    await reply(update, rendered.text)
+    label = ctx.text(lang, "button.pilihan_app")
+    app = app_button(ctx.settings.public_url, chat_type=chat.type, label=label, view="pilihan")
+    await reply(update, rendered.text, markup=url_keyboard([], app))

@@ -29,7 +29,8 @@ from bot.telegram.deep_links import (
     start_link,
     topic_of_payload,
 )
-from bot.telegram.formatting import esc
+from bot.telegram.formatting import app_button, esc
+from bot.telegram.outgoing import app_inline_button
 from bot.telegram.typed_context import BotContext
 from storage import chats
 from storage.chats import KEYWORD, PILIHAN, TOPIC
@@ -60,12 +61,16 @@ async def start(update: Update, ctx: BotContext) -> None:
     lang = lang_of(chat)
     key = "start.welcome" if chat.type == ChatType.PRIVATE else "group.welcome"
     text = f"{ctx.text(lang, key)}\n\n<b>{ctx.text(lang, 'follow.prompt')}</b>"
-    await reply(update, text, markup=start_keyboard(ctx, lang))
+    await reply(update, text, markup=start_keyboard(ctx, lang, chat.type))
 
 
-def start_keyboard(ctx: BotContext, lang: str) -> InlineKeyboardMarkup:
-    """The "Ikuti" button and a share link that follows Berita Pilihan in one tap."""
+def start_keyboard(ctx: BotContext, lang: str, chat_type: str) -> InlineKeyboardMarkup:
+    """The "Ikuti" button, the Mini App (with PUBLIC_URL) and a share link to follow in one tap."""
     rows = [[InlineKeyboardButton(ctx.text(lang, "button.follow"), callback_data="f|pilihan")]]
+    label = ctx.text(lang, "button.open_app")
+    app = app_button(ctx.settings.public_url, chat_type=chat_type, label=label)
+    if app is not None:
+        rows.append([app_inline_button(app)])
     link = start_link(ctx.bot.username, PILIHAN_PAYLOAD)
     if link:
         share = share_link(link, ctx.text(lang, "share.text"))

@@ -28,6 +28,19 @@ ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
 @dataclass(frozen=True, slots=True)
+class AppButton:
+    """A button that opens the Mini App: inside Telegram in private chats, as a link elsewhere.
+
+    Telegram accepts `web_app` buttons only in private chats; in groups and channels the same
+    page opens as an ordinary link (read-only there, no initData).
+    """
+
+    label: str
+    url: str
+    in_app: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """A message ready to send: HTML text, URL button rows and the link to preview."""
 
@@ -35,6 +48,30 @@ class Rendered:
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     preview_url: str | None = None
     items: int = 0  # stories a list shows (it leaves out what would pass the size limit)
+    app: AppButton | None = None  # first row, when PUBLIC_URL serves the Mini App
+
+
+def app_url(public_url: str, *, story_id: int | None = None, view: str | None = None) -> str:
+    """The Mini App's address, opening a story or a view (`pilihan`, `settings`…)."""
+    base = f"{public_url}/app/"
+    if story_id is not None:
+        return f"{base}?story={story_id}"
+    return f"{base}?view={view}" if view else base
+
+
+def app_button(
+    public_url: str | None,
+    *,
+    chat_type: str,
+    label: str,
+    story_id: int | None = None,
+    view: str | None = None,
+) -> AppButton | None:
+    """The button opening the Mini App (a story, a view), or None without PUBLIC_URL."""
+    if not public_url:
+        return None
+    url = app_url(public_url, story_id=story_id, view=view)
+    return AppButton(label, url, in_app=chat_type == "private")
 
 
 def esc(text: str) -> str:

@@ -19,7 +19,7 @@ from bot.config import Settings, parse_clock
 from bot.delivery.pilihan import local_day, pick_pilihan
 from bot.delivery.quiet import chat_zone
 from bot.telegram.typed_context import BotApp, BotContext
-from storage import chats, sources
+from storage import chats, sources, stats
 from storage.models import Chat, Delivery
 from storage.outage import OutageWatch
 
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 INGEST_AT_MOST = timedelta(seconds=30)
 INGEST_AT_LEAST = timedelta(seconds=1)
 PILIHAN_EVERY = timedelta(minutes=1)
+# The day's follower snapshot is rewritten this often: the last one of a day stands for it.
+FOLLOWERS_EVERY = timedelta(hours=1)
 # A slot still counts as due this long after its time (a restart or a slow minute).
 PILIHAN_GRACE = timedelta(minutes=30)
 PAGE = 500
@@ -166,11 +168,30 @@ async def pilihan_job(ctx: BotContext) -> None:
             service.kick()
 
 
+async def followers_job(ctx: BotContext) -> None:
+    """Write today's followers per topic for the admins' 30-day chart (the lead process only)."""
+    if not ctx.state.lead:
+        return
+    await snapshot_followers(ctx.sessions, ctx.settings.tz, ctx.now())
+
+
+async def snapshot_followers(
+    sessions: async_sessionmaker[AsyncSession], tz: tzinfo, now: datetime
+) -> None:
+    """Record how many active chats follow each topic on `now`'s local day."""
+    async with sessions.begin() as session:
+        counts = await chats.followers_per_topic(session)
+        await stats.record_followers(session, local_day(now, tz), counts)
+
+
 def schedule_jobs(application: BotApp) -> None:
-    """Put the ingest and Pilihan jobs on the JobQueue (one instance of each at a time)."""
+    """Put the ingest, Pilihan and follower-count jobs on the JobQueue (one of each at a time)."""
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("PTB was installed without the job-queue extra")
     kwargs = {"max_instances": 1, "coalesce": True}
     queue.run_once(ingest_job, 1, name="ingest")  # each run schedules the next
     queue.run_repeating(pilihan_job, PILIHAN_EVERY, first=5, name="pilihan", job_kwargs=kwargs)
+    queue.run_repeating(
+        followers_job, FOLLOWERS_EVERY, first=30, name="followers", job_kwargs=kwargs
+    )

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, WebAppInfo
 from telegram.constants import ParseMode
 
-from bot.telegram.formatting import Rendered
+from bot.telegram.formatting import AppButton, Rendered
 
 
-def url_keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
-    """URL buttons, row by row; None when there are none."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, url=url) for label, url in row] for row in rows]
-    )
+def app_inline_button(button: AppButton) -> InlineKeyboardButton:
+    """The Mini App's button: `web_app` in private chats, a plain link elsewhere."""
+    if button.in_app:
+        return InlineKeyboardButton(button.label, web_app=WebAppInfo(url=button.url))
+    return InlineKeyboardButton(button.label, url=button.url)
+
+
+def url_keyboard(
+    rows: list[list[tuple[str, str]]], app: AppButton | None = None
+) -> InlineKeyboardMarkup | None:
+    """The app's button first, then URL buttons, row by row; None when there are none."""
+    keyboard = [[app_inline_button(app)]] if app is not None else []
+    keyboard += [[InlineKeyboardButton(label, url=url) for label, url in row] for row in rows]
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def link_preview(rendered: Rendered) -> LinkPreviewOptions:
@@ -31,6 +38,6 @@ def send_kwargs(rendered: Rendered) -> dict[str, Any]:
     return {
         "text": rendered.text,
         "parse_mode": ParseMode.HTML,
-        "reply_markup": url_keyboard(rendered.buttons),
+        "reply_markup": url_keyboard(rendered.buttons, rendered.app),
         "link_preview_options": link_preview(rendered),
     }

@@ -356,6 +356,9 @@ class FakeBotAPI(BaseRequest):
     def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
         return True
 
+    def _m_setChatMenuButton(self, params: dict[str, Any]) -> Any:
+        return True
+
     def _m_deleteMyCommands(self, params: dict[str, Any]) -> Any:
         return True
 
@@ -470,4 +473,8 @@ def _validate(call: Call) -> Failure | None:
         data = button.get("callback_data")
         if data is not None and not 1 <= len(str(data).encode()) <= 64:
             return Failure(400, "Bad Request: BUTTON_DATA_INVALID")
+        # Telegram takes web_app buttons only in private chats (positive ids in this fake).
+        chat = Call(call.method, params).chat_id
+        if "web_app" in button and not (isinstance(chat, int) and chat > 0):
+            return Failure(400, "Bad Request: BUTTON_TYPE_INVALID")
     return None

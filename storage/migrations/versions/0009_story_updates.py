@@ -1,7 +1,7 @@
 """story updates: a story whose later outlet added facts owes its readers one update push
 
 Revision ID: 0009_story_updates
-Revises: 0006_summary
+Revises: 0005_webapp
 Create Date: 2026-12-06 11:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0009_story_updates"
-down_revision = "0006_summary"
+down_revision = "0005_webapp"
 branch_labels = None
 depends_on = None
 
