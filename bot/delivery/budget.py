@@ -20,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery.pacing import FREE_RATE, Pacer, chat_gap
+from bot.delivery.pacing import FREE_RATE, WINDOW, Pacer, chat_gap
 from storage import send_budget
 from storage.outage import OutageWatch
 
@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 # Set in the tasks whose calls already drew on the budget (the sender's sends, progress
 # edits): the Telegram rate limiter lets those through as they are.
 PACED: ContextVar[bool] = ContextVar("newsbot_paced", default=False)
-# Shared slots are this much wider than 1/rate: each process sleeps to its slot on its own
-# clock after a round trip, and one late wake-up must not put two processes' sends into one
-# of Telegram's windows. (Inside a process the Pacer's window guard does that job.)
-SPACING = 1.02
+# Shared slots are as wide as the Pacer's own (WINDOW / rate): each process sleeps to its slot
+# on its own clock after a round trip, and one late wake-up must not put two processes' sends
+# into one of Telegram's windows. (Inside a process the Pacer's window guard does that job.)
+SPACING = WINDOW
 
 
 class SharedBudget(Protocol):

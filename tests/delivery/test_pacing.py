@@ -85,6 +85,17 @@ async def test_unpaid_messages_keep_to_the_free_rate_when_paid_broadcast_is_on()
     assert clock.now - start < 1.5
 
 
+async def steady_rate(rate: float) -> float:
+    """Slots a second when nothing ever stalls."""
+    clock = FakeClock()
+    pacer = Pacer(rate, clock=clock, sleep=clock.sleep)
+    times = []
+    for _ in range(300):
+        await pacer.slot()
+        times.append(clock.now)
+    return 299 / (times[-1] - times[0])
+
+
 async def test_a_short_stall_is_caught_up_within_the_window() -> None:
     clock = FakeClock()
     pacer = Pacer(30, clock=clock, sleep=clock.sleep)
@@ -95,6 +106,9 @@ async def test_a_short_stall_is_caught_up_within_the_window() -> None:
         if n % 20 == 10:
             clock.now += 0.05  # the sender read the database between two sends
     span = times[-1] - times[0]
-    assert 299 / span > 29  # the stalls cost (almost) nothing
+    # The stalls (0.75 s in all, 7 % of the time) cost almost nothing: missed slots are given
+    # late, so the rate stays within 2 % of never stalling.
+    assert 299 / span > 0.98 * await steady_rate(30)
+    assert await steady_rate(30) > 0.95 * 30
     for i in range(len(times) - 30):
         assert times[i + 30] - times[i] >= 1.0  # still never 31 in a second
