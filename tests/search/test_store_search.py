@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.pushes import matching_keywords
 from bot.ingest.indexing import index_missing, index_stories, reindex
 from bot.news.search.query import parse_query
 from storage import search
@@ -195,3 +196,27 @@ async def test_deleted_stories_leave_the_index(
     assert await find(sessions, "banjir") == [ids["banjir_body"]]
     async with sessions() as s:
         assert await search.indexed_count(s) == len(ids) - 2
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "banjir",
+        "banjir -jakarta",
+        '"wang yi"',
+        "wang yi",
+        "pemilihan -tps",
+        '"6,5 persen"',
+        'emas -"wang yi"',
+        "kerja sama ekonomi",
+    ],
+)
+async def test_keyword_matcher_agrees_with_the_store(
+    sessions: async_sessionmaker[AsyncSession], ids: dict[str, int], typed: str
+) -> None:
+    query = parse_query(typed)
+    async with sessions() as s:
+        texts = await search.story_texts(s, list(ids.values()))
+    in_memory = {t.story_id for t in texts if matching_keywords({typed: query}, t)}
+    assert set(await find(sessions, typed)) == in_memory
+    assert in_memory  # each query finds something: the comparison means something
