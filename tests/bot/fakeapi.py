@@ -251,7 +251,13 @@ class FakeBotAPI(BaseRequest):
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str):
+            allowed = json.loads(allowed)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if allowed:
+            # As Telegram does: kinds the bot did not ask for are never delivered.
+            self.updates = [u for u in self.updates if _kind(u) in allowed]
         if not self.updates:
             # Long polling: hold the call a moment instead of spinning.
             await asyncio.sleep(0.02)
@@ -451,6 +457,11 @@ def _plain(params: dict[str, Any]) -> str:
     checker.feed(text)
     checker.close()
     return "".join(checker.plain)
+
+
+def _kind(update: dict[str, Any]) -> str:
+    """An update's kind: `message`, `inline_query`, … (its one key besides update_id)."""
+    return next((k for k in update if k != "update_id"), "")
 
 
 def inline_results(call: Call) -> list[dict[str, Any]]:

@@ -15,12 +15,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from telegram import Update
 
+from bot.cli.processes import build_budget
 from bot.handlers.inline import CACHE_TIME, PAGE
+from bot.runtime import open_resources
+from bot.telegram.app import build_application
 from storage.models import DigestItem, ShareCount, Story
-from tests.bot.fakeapi import BOT_USERNAME, Call, inline_results
+from tests.bot.fakeapi import BOT_USERNAME, Call, FakeBotAPI, inline_results, retry_after
 from tests.bot.harness import BotHarness, add_story, make_settings, running_bot
-from tests.bot.updates import ADMIN_ID
+from tests.bot.updates import ADMIN_ID, USER_ID, Updates
 from tests.dbs import database_url
 
 FOLLOW = f"https://t.me/{BOT_USERNAME}?start=pilihan"
@@ -212,3 +216,27 @@ async def test_chosen_result_counts_one_share_today_and_stats_shows_it(bot: BotH
     assert "Dibagikan lewat mode inline: 3 hari ini" in shown
     english = (await bot.say("/stats", user_id=ADMIN_ID, lang="en")).text
     assert "Shared through inline mode: 3 today" in english
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_inline_answers_draw_on_the_one_sending_budget(tmp_path: Path, backend: str) -> None:
+    """As `newsbot run` builds the bot: the answer goes through the budget's rate limiter."""
+    api = FakeBotAPI()
+    api.fail(retry_after(1), method="answerInlineQuery")
+    async with database_url(backend, tmp_path) as url:
+        settings = make_settings(tmp_path, database_url=url)
+        async with open_resources(settings, sync_sources=False) as resources:
+            budget = build_budget(settings, resources)
+            app = build_application(settings, resources, request=api, budget=budget)
+            await app.initialize()
+            try:
+                held_before = budget.pacer.paused_until
+                update = Updates().inline_query("", user_id=USER_ID)
+                await app.process_update(Update.de_json(update, app.bot))
+            finally:
+                await app.shutdown()
+    # The 429 was waited out and the answer made again (without the limiter PTB would have
+    # raised RetryAfter after one call), and the hold was put on the whole bot's budget.
+    assert len(api.of("answerInlineQuery")) == 2
+    assert budget.pacer.paused_until > held_before
+    assert budget.pacer.ready_at(USER_ID) == 0.0  # a call to no chat: an overall slot only
