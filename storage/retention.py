@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import search
 from storage.ledger import OPEN_STATUSES
 from storage.models import (
     Article,
@@ -132,7 +133,7 @@ async def old_stories(
         .limit(limit)
     )
     return [
-        (int(r.id), 1 + BAND_ROWS + len(r.topics or ()) + int(r.outlet_count or 1))
+        (int(r.id), 2 + BAND_ROWS + len(r.topics or ()) + int(r.outlet_count or 1))
         for r in await session.execute(query)
     ]
 
@@ -140,7 +141,8 @@ async def old_stories(
 async def delete_stories(
     session: AsyncSession, ids: Sequence[int], keep: Collection[int] = ()
 ) -> dict[str, int]:
-    """Delete stories with their articles, topics and band keys, sparing those still owed."""
+    """Delete stories with their articles, topics, band keys and search index entries,
+    sparing those still owed."""
     owed = set(
         await _ids(
             session,
@@ -156,6 +158,8 @@ async def delete_stories(
     articles = await _delete(session, delete(Article).where(Article.story_id.in_(doomed)))
     await session.execute(delete(StoryBand).where(StoryBand.story_id.in_(doomed)))
     await session.execute(delete(StoryTopic).where(StoryTopic.story_id.in_(doomed)))
+    # The foreign key would cascade too; said here, retention's reach is in one place.
+    await search.remove_entries(session, doomed)
     stories = await _delete(session, delete(Story).where(Story.id.in_(doomed)))
     return {"stories": stories, "articles": articles}
 

@@ -321,3 +321,13 @@ async def views_of(session: AsyncSession, stories: Sequence[Story]) -> list[Stor
 async def count_stories(session: AsyncSession) -> int:
     """How many stories are stored."""
     return int((await session.execute(select(func.count(Story.id)))).scalar_one())
+
+
+async def views_by_ids(session: AsyncSession, story_ids: Sequence[int]) -> list[StoryView]:
+    """The stories with these ids, in the order given (ids of deleted stories are skipped)."""
+    if not story_ids:
+        return []
+    found = {
+        s.id: s for s in (await session.scalars(select(Story).where(Story.id.in_(story_ids))))
+    }
+    return await views_of(session, [found[i] for i in story_ids if i in found])

@@ -1,5 +1,9 @@
 """Instant pushes: one per new story per chat that follows its topic or a keyword in it.
 
+A keyword is a search query (bot.news.search): it matches the stories `/cari` would find for
+it — the same stemming, phrases and `-exclusions`, over the same headlines, summary and body
+the index holds — so following "banjir -jakarta" pushes what searching it shows.
+
 A story is created with `pushes_owed` set, in the same transaction; `enqueue_owed_pushes`
 owes its pushes and clears the mark in one transaction, so a crash in between loses nothing and
 running it twice owes nothing twice (the ledger's unique chat+story key).
@@ -7,8 +11,8 @@ running it twice owes nothing twice (the ledger's unique chat+story key).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
@@ -16,19 +20,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import DEFAULT_TZ, PAGE
 from bot.delivery.quiet import chat_zone, in_quiet_hours, quiet_ends_at
-from storage import ledger
+from bot.news.search.document import story_document
+from bot.news.search.query import Query, QueryError, parse_query
+from storage import ledger, search
 from storage.dialect import dialect_name
 from storage.models import Chat, Story, StoryTopic, Subscription
 
+log = logging.getLogger(__name__)
 OWED_BATCH = 50
 
 
-def keyword_matches(keyword: str, text: str) -> bool:
-    """Tell whether a keyword occurs in text as whole words, ignoring case."""
-    words = keyword.strip()
-    if not words:
-        return False
-    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text, re.IGNORECASE) is not None
+def keyword_queries(keywords: Sequence[str]) -> dict[str, Query]:
+    """Each followed keyword as a query; one that can no longer be parsed matches nothing."""
+    queries: dict[str, Query] = {}
+    for keyword in keywords:
+        try:
+            queries[keyword] = parse_query(keyword)
+        except QueryError as error:
+            # Followed before keywords were queries (e.g. only common words): logged, skipped.
+            log.warning("keyword %r matches nothing: %s", keyword, error.key)
+    return queries
+
+
+def matching_keywords(queries: Mapping[str, Query], text: search.StoryText) -> list[str]:
+    """The keywords whose query matches a story's text."""
+    fields = story_document(text.titles, text.summary, text.body).fields
+    return [keyword for keyword, query in queries.items() if query.matches(fields)]
 
 
 async def enqueue_owed_pushes(
@@ -68,12 +85,15 @@ async def enqueue_pushes(
     """Owe each matching active chat one push per story; return the rows added (held too)."""
     if not story_ids:
         return 0
-    keywords = list(
+    keywords = keyword_queries(
         (
             await session.scalars(
                 select(Subscription.value).where(Subscription.kind == "keyword").distinct()
             )
         ).all()
+    )
+    texts = (
+        {t.story_id: t for t in await search.story_texts(session, story_ids)} if keywords else {}
     )
     memberships: dict[int, set[str]] = {}
     query = select(StoryTopic.story_id, StoryTopic.topic).where(StoryTopic.story_id.in_(story_ids))
@@ -82,8 +102,8 @@ async def enqueue_pushes(
     added = 0
     for story in (await session.scalars(select(Story).where(Story.id.in_(story_ids)))).all():
         topics = sorted(memberships.get(story.id, set()) | set(story.topics))
-        text = f"{story.title}\n{story.summary}"
-        matched = [k for k in keywords if keyword_matches(k, text)]
+        text = texts.get(story.id)
+        matched = matching_keywords(keywords, text) if text is not None else []
         added += await _enqueue_story(session, story.id, topics, matched, now, tz)
     return added
 

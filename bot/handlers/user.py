@@ -1,4 +1,4 @@
-"""A reader's commands: /start, /help, /subscribe, /unsubscribe, /stop, /latest, /pilihan."""
+"""A reader's commands: /start, /help, /subscribe, /unsubscribe, /stop; unknown commands."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from bot.handlers.chat_access import (
     topic_names,
     unknown_topic,
 )
+from bot.news.search.query import MAX_CHARS, MAX_TERMS, QueryError, parse_query
 from bot.news.topics.taxonomy import resolve_topic, topic_label
 from bot.telegram.deep_links import (
     PILIHAN_PAYLOAD,
@@ -161,10 +162,21 @@ async def _target(update: Update, ctx: BotContext, command: str) -> tuple[str, s
         return PILIHAN, ""
     keyword = quoted(text)
     lang = await chat_lang(update, ctx)
+    if keyword is None and any(word.startswith("-") for word in text.split()):
+        keyword = " ".join(text.split())  # `/subscribe banjir -jakarta`: a keyword, unquoted
     if keyword is not None:
         if not 2 <= len(keyword) <= KEYWORD_MAX:
             await reply(update, ctx.text(lang, "error.keyword", max=KEYWORD_MAX))
             return None
+        if command == "subscribe":
+            # A keyword is matched as a search (bot.delivery.pushes): one that could never
+            # match anything is refused with the reason, as /cari would give it.
+            try:
+                parse_query(keyword)
+            except QueryError as error:
+                values = {"max_chars": MAX_CHARS, "max_terms": MAX_TERMS}
+                await reply(update, ctx.text(lang, error.key, **values))
+                return None
         return KEYWORD, keyword.casefold()
     if text.casefold() in ("pilihan", "berita pilihan"):
         return PILIHAN, ""
@@ -198,11 +210,6 @@ async def stale_button(update: Update, ctx: BotContext) -> None:
     """A button from an older version of the bot, or forged data: say so, stop the spinner."""
     if update.callback_query is not None:
         await update.callback_query.answer(ctx.text(await chat_lang(update, ctx), "error.expired"))
-
-
-async def plain_text(update: Update, ctx: BotContext) -> None:
-    """Text that is not a command, in a private chat: point at the commands."""
-    await reply(update, ctx.text(await chat_lang(update, ctx), "hint.text"))
 
 
 def _what(ctx: BotContext, lang: str, kind: str, value: str) -> str:

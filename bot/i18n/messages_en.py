@@ -59,6 +59,31 @@ MESSAGES: dict[str, str] = {
     "error.generic": "Sorry, something went wrong. Please try again in a moment.",
     "hint.text": "I read commands, such as /latest or /topic sports. Send /help for all of them.",
     "error.expired": "This button has expired. Send the command again.",
+    # Search
+    "search.usage": (
+        "🔎 Send /search with what you are looking for, e.g. <code>/search banjir</code>, "
+        '<code>/search "wang yi"</code> (words in a row) or <code>/search banjir -jakarta</code> '
+        "(without Jakarta). In a private chat, just type the words."
+    ),
+    "search.heading": "🔎 <b>Search results for «{query}»</b>",
+    "search.none": "No stories match «{query}».",
+    "search.none_excluded": "Try without the excluded words (-word).",
+    "search.end": "No more results.",
+    "search.try_topic": "Try /latest {topic} for that topic's latest stories.",
+    "search.try_topics": "Try other words, or browse by topic: /topic (e.g. /latest economy).",
+    "search.empty": (
+        "There is nothing to search for in that. Send a word or a name, e.g. "
+        "<code>/search banjir</code>."
+    ),
+    "search.only_excluded": (
+        "Say what to look for too, not only what to leave out: "
+        "<code>/search banjir -jakarta</code>."
+    ),
+    "search.too_long": "That search is too long: at most {max_chars} characters.",
+    "search.too_many": "Too many words: at most {max_terms} words or phrases.",
+    "button.previous": "‹ Previous",
+    "button.next": "Next ›",
+    "button.follow_keyword": "🔔 Follow this keyword",
     # Reading
     "latest.heading": "<b>Latest stories</b>",
     "latest.heading_topic": "<b>Latest stories · {topic}</b>",
@@ -141,10 +166,12 @@ MESSAGES: dict[str, str] = {
         "/start — start and follow Berita Pilihan\n"
         "/subscribe — follow Berita Pilihan\n"
         "/subscribe &lt;topic&gt; — instant news on a topic\n"
-        '/subscribe "keyword" — instant news mentioning a keyword\n'
+        '/subscribe "keyword" — instant news mentioning a keyword '
+        "(<code>/subscribe banjir -jakarta</code> leaves Jakarta out)\n"
         "/unsubscribe [topic] — stop following\n"
         "/stop — stop every subscription\n"
         "/latest [count] [topic] — newest stories (at most 20)\n"
+        "/search &lt;words&gt; — search the stories (in a private chat, just type)\n"
         "/topic — choose topics; /topic &lt;name&gt; — one topic's stories\n"
         "/pilihan — today's Berita Pilihan\n"
         "/settings — instant news, Pilihan times, quiet hours, language, time zone\n"
@@ -154,6 +181,7 @@ MESSAGES: dict[str, str] = {
     ),
     "cmd.start": "Start and follow Berita Pilihan",
     "cmd.latest": "Newest stories",
+    "cmd.cari": "Search the stories",
     "cmd.pilihan": "Today's Berita Pilihan",
     "cmd.topic": "Choose topics",
     "cmd.subscribe": "Follow Berita Pilihan or a topic",

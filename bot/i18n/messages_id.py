@@ -63,6 +63,33 @@ MESSAGES: dict[str, str] = {
         "Saya membaca perintah, misalnya /latest atau /topic olahraga. Kirim /help untuk semuanya."
     ),
     "error.expired": "Tombol ini sudah kedaluwarsa. Kirim perintahnya sekali lagi.",
+    # Search
+    "search.usage": (
+        "🔎 Kirim /cari dengan kata yang dicari, misalnya <code>/cari banjir</code>, "
+        '<code>/cari "wang yi"</code> (kata berurutan) atau <code>/cari banjir -jakarta</code> '
+        "(tanpa Jakarta). Di obrolan pribadi, cukup ketik katanya."
+    ),
+    "search.heading": "🔎 <b>Hasil pencarian «{query}»</b>",
+    "search.none": "Tidak ada berita yang cocok dengan «{query}».",
+    "search.none_excluded": "Coba tanpa kata yang dikecualikan (-kata).",
+    "search.end": "Tidak ada hasil lagi.",
+    "search.try_topic": "Coba /latest {topic} untuk berita terbaru topik itu.",
+    "search.try_topics": (
+        "Coba kata lain, atau lihat berita per topik: /topic (misalnya /latest ekonomi)."
+    ),
+    "search.empty": (
+        "Tidak ada kata yang bisa dicari di situ. Kirim kata atau nama, misalnya "
+        "<code>/cari banjir</code>."
+    ),
+    "search.only_excluded": (
+        "Sebutkan juga kata yang dicari, bukan hanya yang dikecualikan: "
+        "<code>/cari banjir -jakarta</code>."
+    ),
+    "search.too_long": "Pencarian terlalu panjang: paling banyak {max_chars} karakter.",
+    "search.too_many": "Terlalu banyak kata: paling banyak {max_terms} kata atau frasa.",
+    "button.previous": "‹ Sebelumnya",
+    "button.next": "Berikutnya ›",
+    "button.follow_keyword": "🔔 Ikuti kata ini",
     # Reading
     "latest.heading": "<b>Berita terbaru</b>",
     "latest.heading_topic": "<b>Berita terbaru · {topic}</b>",
@@ -151,10 +178,12 @@ MESSAGES: dict[str, str] = {
         "/start — mulai dan ikuti Berita Pilihan\n"
         "/subscribe — ikuti Berita Pilihan\n"
         "/subscribe &lt;topik&gt; — berita langsung untuk satu topik\n"
-        '/subscribe "kata kunci" — berita langsung yang memuat kata kunci\n'
+        '/subscribe "kata kunci" — berita langsung yang memuat kata kunci '
+        "(<code>/subscribe banjir -jakarta</code> tanpa Jakarta)\n"
         "/unsubscribe [topik] — berhenti mengikuti\n"
         "/stop — hentikan semua langganan\n"
         "/latest [jumlah] [topik] — berita terbaru (maks. 20)\n"
+        "/cari &lt;kata&gt; — cari berita (di obrolan pribadi, cukup ketik katanya)\n"
         "/topic — pilih topik; /topic &lt;nama&gt; — berita satu topik\n"
         "/pilihan — Berita Pilihan hari ini\n"
         "/settings — berita langsung, jam Pilihan, jam tenang, bahasa, zona waktu\n"
@@ -164,6 +193,7 @@ MESSAGES: dict[str, str] = {
     ),
     "cmd.start": "Mulai dan ikuti Berita Pilihan",
     "cmd.latest": "Berita terbaru",
+    "cmd.cari": "Cari berita",
     "cmd.pilihan": "Berita Pilihan hari ini",
     "cmd.topic": "Pilih topik",
     "cmd.subscribe": "Ikuti Berita Pilihan atau topik",

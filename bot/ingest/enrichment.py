@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.ingest.clustering import assign_story
+from bot.ingest.indexing import index_stories
 from bot.ingest.polling import fetcher_for
 from bot.news.dedup.canonical import trusted_canonical
 from bot.news.extract.pages import PageText, read_page
@@ -156,6 +157,9 @@ class Enricher:
                 now=self._clock(),
                 values=learned,
             )
+            if not result.dropped:
+                # Searchable, and matched by keyword pushes, from the moment it is stored.
+                await index_stories(session, [result.story_id])
         if result.created:
             changes.created.append(result.story_id)
         elif not result.dropped:

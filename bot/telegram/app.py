@@ -23,7 +23,16 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.delivery.budget import SendBudget
-from bot.handlers import channels, chat_members, inline, reading, settings, topics, user
+from bot.handlers import (
+    channels,
+    chat_members,
+    inline,
+    reading,
+    search,
+    settings,
+    topics,
+    user,
+)
 from bot.handlers.chat_access import args_of
 from bot.i18n import Catalogue
 from bot.runtime import Resources
@@ -36,17 +45,29 @@ log = logging.getLogger(__name__)
 COMMANDS = (
     (("start", "mulai"), user.start),
     (("latest", "terbaru"), reading.latest),
+    (("cari", "search"), search.search_command),
     (("pilihan",), reading.pilihan),
     (("topic", "topik"), topics.topic_command),
-    (("subscribe", "ikuti"), user.subscribe),
-    (("unsubscribe", "berhenti"), user.unsubscribe),
+    (("subscribe", "ikuti", "follow"), user.subscribe),
+    (("unsubscribe", "berhenti", "unfollow"), user.unsubscribe),
     (("settings", "pengaturan"), settings.settings_command),
     (("stop",), user.stop),
     (("help", "bantuan"), user.help_command),
     (("channel", "kanal"), channels.channel_command),
 )
 MENU = tuple(
-    ("start", "latest", "pilihan", "topic", "subscribe", "unsubscribe", "settings", "stop", "help")
+    (
+        "start",
+        "latest",
+        "cari",
+        "pilihan",
+        "topic",
+        "subscribe",
+        "unsubscribe",
+        "settings",
+        "stop",
+        "help",
+    )
 )
 
 
@@ -120,13 +141,15 @@ def register_handlers(application: BotApp) -> None:
     application.add_handler(CallbackQueryHandler(reading.more_button, pattern=r"^m\|"))
     application.add_handler(CallbackQueryHandler(topics.toggle_button, pattern=r"^tf?\|"))
     application.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^s\|"))
+    application.add_handler(CallbackQueryHandler(search.page_button, pattern=r"^q\|"))
+    application.add_handler(CallbackQueryHandler(search.follow_keyword_button, pattern=r"^k\|"))
     application.add_handler(CallbackQueryHandler(user.stale_button))
     # Inline mode: `@bot kata` in any chat, and the results readers choose (shares per day).
     application.add_handler(InlineQueryHandler(inline.answer_inline))
     application.add_handler(ChosenInlineResultHandler(inline.count_share))
     application.add_handler(MessageHandler(filters.COMMAND & messages, user.unknown_command))
     application.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & messages, user.plain_text)
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & messages, search.search_text)
     )
     application.add_error_handler(chat_members.on_error)
 

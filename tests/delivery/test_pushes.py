@@ -104,3 +104,32 @@ async def test_pushes_of_a_story_stored_before_a_crash_go_out_after_restart(
     async with delivery_rig(sessions) as rig:
         await rig.settle()
         assert rig.api.sent() == []
+
+
+async def test_keywords_match_as_the_search_does(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    follows = {
+        1: "banjir -jakarta",  # an exclusion
+        2: "pemilihan",  # stemmed: matches "memilih"
+        3: '"wang yi"',  # a phrase: the words in a row
+        4: "wang yi",  # both words, anywhere
+        5: "yang",  # only a common word: matches nothing (and breaks nothing)
+    }
+    async with sessions.begin() as s:
+        await add_chats(s, len(follows))
+        for pk, keyword in follows.items():
+            await subscribe(s, pk, "keyword", keyword)
+        jakarta = await add_story(s, "Banjir rendam Jakarta Utara", [])
+        bandung = await add_story(s, "Banjir bandang di Bandung", [])
+        vote = await add_story(s, "Warga antusias memilih", [])
+        wang_yi = await add_story(s, "Menlu bertemu Wang Yi", [])
+        apart = await add_story(s, "Pedagang Wang", [], "Yi Jianlian hadir.")
+    async with sessions.begin() as s:
+        await pushes.enqueue_owed_pushes(s, NOW, max_age=MAX_AGE)
+        rows = (await s.execute(select(Delivery.chat_pk, Delivery.story_id))).all()
+    got: dict[int, set[int]] = {}
+    for chat_pk, story_id in rows:
+        got.setdefault(chat_pk, set()).add(story_id)
+    assert got == {1: {bandung}, 2: {vote}, 3: {wang_yi}, 4: {wang_yi, apart}}
+    assert jakarta not in got[1]

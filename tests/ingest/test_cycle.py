@@ -15,9 +15,10 @@ from bot.ingest.enrichment import Enricher, EnrichPolicy
 from bot.ingest.polling import PollPolicy
 from bot.news.fetch.cadence import Bounds
 from bot.news.fetch.client import Fetcher, FetchPolicy
-from storage import sources, stories
+from bot.news.search.query import parse_query
+from storage import search, sources, stories
 from storage.db import session_factory
-from storage.models import Article
+from storage.models import Article, Story
 from tests.ingest.site import NewsSite
 
 GOOD = {"Tribun": "/a.xml", "Kompas": "/b.xml"}
@@ -135,3 +136,16 @@ async def test_failing_source_is_paused_after_the_configured_failures(rig: Rig) 
     assert gone is not None and not gone.enabled
     assert gone.paused_reason is not None and "3 failures" in gone.paused_reason
     assert "Gone" not in due and "Tribun" in due
+
+
+async def test_stories_are_searchable_once_stored(rig: Rig) -> None:
+    report = await rig.ingestor.run_once(every_source=True)
+    assert report.indexed == 0  # indexed as they were stored, nothing left to catch up on
+    async with rig.sessions() as session:  # type: ignore[attr-defined]
+        total = await stories.count_stories(session)
+        assert await search.indexed_count(session) == total
+        page = await search.search_stories(session, parse_query('"wang yi" rusia'), limit=5)
+        views = await stories.views_of(
+            session, [await session.get_one(Story, i) for i in page.story_ids]
+        )
+    assert [v.title for v in views] == ["Wang Yi Bakal Kunjungi Rusia"]

@@ -14,8 +14,11 @@ from typing import Any
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.ingest.indexing import index_missing
+from bot.news.search.query import parse_query
 from bot.ops.metrics import Metrics
 from bot.ops.retention import RetentionPolicy, prune, schedule_retention
+from storage import search
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import (
@@ -166,3 +169,22 @@ async def test_db_prune_command(tmp_path: Path) -> None:
     assert [line.split() for line in out.splitlines() if "event_log" in line] == [
         ["│", "event_log", "│", "3", "│"]
     ]
+
+
+async def test_pruned_stories_leave_the_search_index(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    kept = await fill(sessions)
+    indexed = await index_missing(sessions)
+    assert indexed > len(kept.stories)
+    await prune(sessions, RetentionPolicy(days=90, batch=BATCH, pause=0), NOW)
+    async with sessions() as s:
+        assert await search.indexed_count(s) == await count(sessions, Story)
+        page = await search.search_stories(s, parse_query("berita"), limit=100, now=NOW)
+    assert set(page.story_ids) == await story_ids(sessions)
+    assert kept.stories <= set(page.story_ids)
+
+
+async def story_ids(sessions: async_sessionmaker[AsyncSession]) -> set[int]:
+    async with sessions() as s:
+        return set((await s.scalars(select(Story.id))).all())
