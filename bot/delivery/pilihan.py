@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DigestItem, Story
-from storage.stories import StoryView, views_of
+from storage.stories import StoryView, views_by_ids
 
 # A feed may stamp a story a little ahead of our clock; further ahead is a wrong zone.
 AHEAD = timedelta(minutes=5)
@@ -96,14 +96,6 @@ async def ranked_ids(
     return [int(r.id) for r in rows]
 
 
-async def views_in_order(session: AsyncSession, ids: list[int]) -> list[StoryView]:
-    """The stories of `ids` with their outlets, in that order."""
-    if not ids:
-        return []
-    found = {s.id: s for s in (await session.scalars(select(Story).where(Story.id.in_(ids))))}
-    return await views_of(session, [found[i] for i in ids if i in found])
-
-
 async def pick_pilihan(
     session: AsyncSession,
     *,
@@ -115,7 +107,7 @@ async def pick_pilihan(
     """Today's picks, best first, leaving out what this chat already got in a digest today."""
     policy = policy or PickPolicy()
     ids = await ranked_ids(session, now=now, tz=tz, chat_pk=chat_pk, policy=policy)
-    return await views_in_order(session, ids[: policy.size])
+    return await views_by_ids(session, ids[: policy.size])
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +148,6 @@ async def pilihan_on_demand(
             as_of = newest
             ids = await ranked_ids(session, now=newest, tz=tz, policy=policy)
     page = ids[offset : offset + policy.size]
-    views = await views_in_order(session, page)
+    views = await views_by_ids(session, page)
     more = len(ids) > offset + policy.size
     return OnDemand(views, as_of, more, latest_day=bool(views) and as_of != now)

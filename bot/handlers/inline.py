@@ -1,5 +1,8 @@
 """Inline mode: `@bot kata` in any chat finds stories to share; an empty query, Berita Pilihan.
 
+The words are searched as `/cari` searches them (bot.news.search, storage.search): stemmed
+Indonesian, "phrases", -exclusions, newest relevant first.
+
 Answers are the same for every reader: Telegram caches one per query text and page for
 CACHE_TIME and hands it to the next reader who types the same (`is_personal` off). So they are
 written in the bot's default language and TIMEZONE, never a reader's. Answering draws on the
@@ -18,12 +21,13 @@ from telegram import InlineQueryResultsButton, Update
 
 from bot.delivery.pilihan import local_day, pilihan_on_demand
 from bot.i18n import DEFAULT_LANGUAGE
+from bot.news.search.query import QueryError, parse_query
 from bot.telegram.deep_links import PILIHAN_PAYLOAD
 from bot.telegram.inline_results import story_results
 from bot.telegram.typed_context import BotContext
 from storage import stats
-from storage.interim_match import substring_match
-from storage.stories import StoryView
+from storage.search import search_stories
+from storage.stories import StoryView, views_by_ids
 
 PAGE = 20  # results per answer (Telegram takes at most 50)
 MAX_SHOWN = 100  # results a reader can scroll through, five pages
@@ -97,12 +101,16 @@ async def answer_inline(update: Update, ctx: BotContext) -> None:
 async def find_stories(
     session: AsyncSession, words: str, *, limit: int, offset: int
 ) -> tuple[list[StoryView], bool]:
-    """The stories matching `words`, best first: one page, and whether more follow.
-
-    INTERIM: a substring match stands in until issue 12's search (storage.search) is merged.
+    """The stories matching `words`, best first (the search /cari runs): a page, and whether
+    more follow. A query that can match nothing (only common words, only exclusions, too
+    many terms) finds nothing: an inline answer has no room to say why.
     """
-    found = await substring_match(session, words, limit=limit + 1, offset=offset)
-    return found[:limit], len(found) > limit
+    try:
+        query = parse_query(words)
+    except QueryError:
+        return [], False
+    page = await search_stories(session, query, limit=limit, offset=offset)
+    return await views_by_ids(session, page.story_ids), page.has_more
 
 
 async def count_share(update: Update, ctx: BotContext) -> None:

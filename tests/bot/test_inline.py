@@ -19,6 +19,7 @@ from telegram import Update
 
 from bot.cli.processes import build_budget
 from bot.handlers.inline import CACHE_TIME, PAGE
+from bot.ingest.indexing import index_missing
 from bot.runtime import open_resources
 from bot.telegram.app import build_application
 from storage.models import DigestItem, ShareCount, Story
@@ -116,8 +117,15 @@ async def test_inline_query_finds_matching_stories(bot: BotHarness) -> None:
     await add_story(bot.resources, "Wang Yi kunjungi Rusia", summary="Menlu China bertemu Lavrov.")
     await add_story(bot.resources, "Harga beras naik", summary="Pedagang di Jakarta mengeluh.")
     await add_story(bot.resources, "Banjir di Kudus", summary="Wang Yi tidak terkait.")
-    assert titles(await ask(bot, "wang yi")) == ["Banjir di Kudus", "Wang Yi kunjungi Rusia"]
+    await index_missing(bot.resources.sessions)
+    found = titles(await ask(bot, "wang yi"))
+    assert sorted(found) == ["Banjir di Kudus", "Wang Yi kunjungi Rusia"]
+    assert found[0] == "Wang Yi kunjungi Rusia"  # in the title: weighs more than the summary
     assert titles(await ask(bot, "  BERAS  ")) == ["Harga beras naik"]
+    # The search /cari runs: stems ("kunjungan" finds "kunjungi"), -exclusions, phrases.
+    assert titles(await ask(bot, "kunjungan")) == ["Wang Yi kunjungi Rusia"]
+    assert titles(await ask(bot, "wang yi -banjir")) == ["Wang Yi kunjungi Rusia"]
+    assert titles(await ask(bot, '"yi wang"')) == []
     empty = await ask(bot, "tidak ada yang cocok")
     assert inline_results(empty) == []
     assert empty.params["button"]["start_parameter"] == "pilihan"
@@ -134,6 +142,7 @@ async def test_results_are_shared_as_the_story_with_a_follow_button(bot: BotHarn
     )
     earlier = datetime.now(UTC) - timedelta(hours=1)
     await add_story(bot.resources, "Gempa susulan tanpa gambar", published_at=earlier)
+    await index_missing(bot.resources.sessions)
     with_image, without = inline_results(await ask(bot, "gempa"))
     assert with_image["thumbnail_url"] == picture
     assert "thumbnail_url" not in without
@@ -157,6 +166,7 @@ async def test_pages_follow_next_offset(bot: BotHarness) -> None:
     now = datetime.now(UTC)
     for n in range(45):
         await add_story(bot.resources, f"Banjir {n:02}", published_at=now - timedelta(minutes=n))
+    await index_missing(bot.resources.sessions)
     seen: list[str] = []
     offset, pages = "", 0
     while True:
@@ -195,6 +205,7 @@ async def test_hostile_queries_answer_without_error(
     bot: BotHarness, query: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     await add_story(bot.resources, "Banjir <b>bandang</b> di Garut")
+    await index_missing(bot.resources.sessions)
     with caplog.at_level(logging.WARNING):
         answer = await ask(bot, query)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text

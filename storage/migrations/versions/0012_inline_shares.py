@@ -1,7 +1,7 @@
 """inline shares: how many stories readers shared through inline mode, per local day
 
 Revision ID: 0012_inline_shares
-Revises: 0009_story_updates
+Revises: 0010_search
 Create Date: 2026-12-06 13:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_inline_shares"
-down_revision = "0009_story_updates"
+down_revision = "0010_search"  # re-chained after merging issue-12 (was 0009_story_updates)
 branch_labels = None
 depends_on = None
 
