@@ -21,7 +21,7 @@ from telegram import InlineQueryResultsButton, Update
 
 from bot.delivery.pilihan import local_day, pilihan_on_demand
 from bot.i18n import DEFAULT_LANGUAGE
-from bot.news.search.query import QueryError, parse_query
+from bot.news.search.query import MAX_TERMS, QueryError, parse_query
 from bot.telegram.deep_links import PILIHAN_PAYLOAD
 from bot.telegram.inline_results import story_results
 from bot.telegram.typed_context import BotContext
@@ -102,13 +102,19 @@ async def find_stories(
     session: AsyncSession, words: str, *, limit: int, offset: int
 ) -> tuple[list[StoryView], bool]:
     """The stories matching `words`, best first (the search /cari runs): a page, and whether
-    more follow. A query that can match nothing (only common words, only exclusions, too
-    many terms) finds nothing: an inline answer has no room to say why.
+    more follow. A query that can match nothing (only common words, only exclusions) finds
+    nothing: an inline answer has no room to say why.
     """
     try:
         query = parse_query(words)
-    except QueryError:
-        return [], False
+    except QueryError as exc:
+        if exc.key != "search.too_many":
+            return [], False
+        # Typed on, past what one search takes: search its first words rather than nothing.
+        try:
+            query = parse_query(" ".join(words.split()[:MAX_TERMS]))
+        except QueryError:
+            return [], False
     page = await search_stories(session, query, limit=limit, offset=offset)
     return await views_by_ids(session, page.story_ids), page.has_more
 

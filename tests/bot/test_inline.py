@@ -126,6 +126,11 @@ async def test_inline_query_finds_matching_stories(bot: BotHarness) -> None:
     assert titles(await ask(bot, "kunjungan")) == ["Wang Yi kunjungi Rusia"]
     assert titles(await ask(bot, "wang yi -banjir")) == ["Wang Yi kunjungi Rusia"]
     assert titles(await ask(bot, '"yi wang"')) == []
+    # Typed on past the terms one search takes: its first words are searched.
+    twelve = "presiden menteri gubernur bupati hakim polisi petani nelayan guru warga pasar beras"
+    await add_story(bot.resources, "Rapat besar", summary=twelve.capitalize() + ".")
+    await index_missing(bot.resources.sessions)
+    assert titles(await ask(bot, twelve + " listrik kereta bandara pelabuhan")) == ["Rapat besar"]
     empty = await ask(bot, "tidak ada yang cocok")
     assert inline_results(empty) == []
     assert empty.params["button"]["start_parameter"] == "pilihan"
