@@ -256,3 +256,9 @@ async def test_inline_answers_draw_on_the_one_sending_budget(tmp_path: Path, bac
     assert len(api.of("answerInlineQuery")) == 2
     assert budget.pacer.paused_until > held_before
     assert budget.pacer.ready_at(USER_ID) == 0.0  # a call to no chat: an overall slot only
+
+
+async def test_help_tells_readers_about_inline_mode(bot: BotHarness) -> None:
+    assert f"<code>@{BOT_USERNAME} kata</code>" in (await bot.say("/help")).text
+    english = (await bot.say("/help", user_id=99, lang="en")).text
+    assert f"<code>@{BOT_USERNAME} word</code>" in english
