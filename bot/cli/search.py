@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -13,7 +11,7 @@ from rich.console import Console
 from bot.cli.listings import PLAIN_STORY_COLUMNS, print_stanzas, story_row
 from bot.cli.output import Format, print_json, print_plain
 from bot.config import Settings
-from bot.i18n import default_catalogue
+from bot.i18n import as_plain, default_catalogue
 from bot.ingest.cycle import utcnow
 from bot.ingest.indexing import reindex
 from bot.news.search import ANALYSIS_VERSION
@@ -79,4 +77,4 @@ async def _each(views: list[StoryView]) -> AsyncIterator[StoryView]:
 def _reason(error: QueryError) -> str:
     """The readers' English message for a refused query, as plain text."""
     text = default_catalogue().text("en", error.key, max_chars=MAX_CHARS, max_terms=MAX_TERMS)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+    return as_plain(text)
