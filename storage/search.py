@@ -25,7 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialect import dialect_name
 from storage.models import Article, Story, UTCDateTime
 
-RECENCY_DAYS = 3.0
+# Measured by bench.search on known-item queries: 30 days keeps MRR@10 at 0.80 (0.82 with no
+# recency at all, 0.72 with 3 days) while a month-old story needs twice the relevance of
+# today's to come first.
+RECENCY_DAYS = 30.0
 # FTS5's bm25() column weights (title, summary, body) and PostgreSQL's ts_rank weights for
 # {D, C, B, A}: body (C) counts a quarter of a title word, summary (B) half.
 FTS5_WEIGHTS = "4.0, 2.0, 1.0"
