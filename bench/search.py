@@ -154,7 +154,8 @@ async def store(kind: str, url: str | None) -> AsyncIterator[AsyncEngine]:
 
 
 def dates(count: int, rng: random.Random) -> list[datetime]:
-    return [NOW - timedelta(minutes=rng.randrange(14 * 24 * 60)) for _ in range(count)]
+    """Publication times over two weeks, oldest first: story ids grow with time, as stored."""
+    return sorted(NOW - timedelta(minutes=rng.randrange(14 * 24 * 60)) for _ in range(count))
 
 
 async def fill(
