@@ -9,7 +9,7 @@ no text a reader typed becomes SQL or index syntax.
 Ranking blends relevance with recency: BM25 (SQLite) or ts_rank (PostgreSQL), with title and
 summary weighing more than the body, divided by 1 + age / `RECENCY_DAYS`: of two stories
 equally relevant the newer comes first, and a story twice as relevant may be older by
-`RECENCY_DAYS`.
+`RECENCY_DAYS`. Only the newest `CANDIDATES` matches are ranked.
 """
 
 from __future__ import annotations
@@ -92,8 +92,10 @@ class SearchPage:
 
 # Relevance is computed for the newest `CANDIDATES` matches only: a word in most stories
 # ("indonesia") would otherwise be ranked over every one of them (200 ms at 100,000 stories in
-# bench.search). Story ids grow as stories arrive, so the highest ids are the newest, and both
-# indexes give matches in id order without sorting them all first.
+# bench.search). Story ids grow as stories arrive, so the highest ids are the newest. FTS5
+# gives matches in id order; on PostgreSQL `story_id + 0` keeps the planner from walking the
+# primary key backwards and testing each row's document (8 ms a query at 10,000 stories
+# instead of 1): the GIN index finds the matches, a top-N sort keeps the newest.
 CANDIDATES = 2000
 _SQLITE_SEARCH = f"""
 WITH hits AS (
@@ -113,7 +115,7 @@ WITH q AS (SELECT CAST(:query AS tsquery) AS q),
 hits AS MATERIALIZED (
     SELECT x.story_id, x.published_at, x.document
     FROM story_search AS x, q WHERE x.document @@ q.q
-    ORDER BY x.story_id DESC LIMIT :candidates
+    ORDER BY x.story_id + 0 DESC LIMIT :candidates
 )
 SELECT h.story_id AS id,
        ts_rank('{TS_WEIGHTS}', h.document, q.q)
