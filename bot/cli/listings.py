@@ -164,8 +164,8 @@ async def latest(
         elif fmt == "plain":
             print_plain(PLAIN_STORY_COLUMNS, ())
             async for v in found_stories:
-                print_plain((), (_plain_story(v, settings),))
-        elif not await _print_stanzas(found_stories, settings):
+                print_plain((), (story_row(v, settings),))
+        elif not await print_stanzas(found_stories, settings):
             Console().print("nothing stored yet: run `newsbot ingest --once`")
     return 0
 
@@ -196,7 +196,8 @@ async def _stories(
         after = (page[-1].published_at, page[-1].id)
 
 
-def _plain_story(v: StoryView, settings: Settings) -> tuple[object, ...]:
+def story_row(v: StoryView, settings: Settings) -> tuple[object, ...]:
+    """A story as one tab-separated line's fields (PLAIN_STORY_COLUMNS)."""
     return (
         v.id,
         local_time(v.published_at, settings.tz),
@@ -209,7 +210,8 @@ def _plain_story(v: StoryView, settings: Settings) -> tuple[object, ...]:
     )
 
 
-async def _print_stanzas(views: AsyncIterator[StoryView], settings: Settings) -> int:
+async def print_stanzas(views: AsyncIterator[StoryView], settings: Settings) -> int:
+    """Print stories for people, one stanza each; return how many."""
     console, count = Console(), 0
     async for v in views:
         # Titles and summaries are publishers' text: "[/b]" in one must print, not be markup.

@@ -68,6 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
     shape.add_argument("--jsonl", action="store_true", help="print one JSON object per line")
     latest.set_defaults(handler="latest")
 
+    find = sub.add_parser(
+        "search",
+        help="search the stories as readers do (/cari), or rebuild the search index",
+        epilog='Words must all occur (stemmed: "pemilihan" finds "memilih"); "a phrase" in '
+        "quotes; -word leaves stories with it out. Give the words after -- or as one argument: "
+        "newsbot search -- banjir -jakarta; "
+        "newsbot search '\"wang yi\" -china'.",
+    )
+    find.add_argument("words", nargs="*", help="what to look for")
+    find.add_argument("--limit", type=_limit, default=10, help="how many (1-200, default 10)")
+    find.add_argument("--json", action="store_true", help="print one JSON object")
+    find.add_argument(
+        "--reindex", action="store_true", help="analyse every story again and rebuild the index"
+    )
+    find.set_defaults(handler="search")
+
     stats = sub.add_parser("stats", help="today's figures, as the admins' /stats shows them")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(handler="stats")
@@ -182,6 +198,20 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             since=args.since.start(tz) if args.since else None,
             until=args.until.end(tz) if args.until else None,
         )
+    if handler == "search":
+        from bot.cli import search
+        from bot.cli.output import choose_format
+
+        if args.reindex:
+            if args.words:
+                print("newsbot: --reindex takes no words", file=sys.stderr)
+                return 2
+            return await search.rebuild(settings)
+        if not args.words:
+            print("newsbot: say what to search for, or --reindex", file=sys.stderr)
+            return 2
+        fmt = choose_format(as_json=args.json)
+        return await search.find(settings, fmt, args.words, limit=args.limit)
     if handler == "db_upgrade":
         return await commands.db_upgrade(settings)
     if handler in ("import_opml", "export_opml", "db_prune", "db_copy"):

@@ -6,6 +6,7 @@ Indonesian is the reference: a key missing in English falls back to Indonesian.
 
 from __future__ import annotations
 
+import html
 import importlib
 import pkgutil
 import re
@@ -52,6 +53,11 @@ def load_catalogue() -> Catalogue:
             raise ValueError(f"{info.name} redefines {sorted(clash)}")
         merged[match[1]].update(table)
     return Catalogue(merged)
+
+
+def as_plain(markup: str) -> str:
+    """A catalogue string without its HTML: for a terminal or a page that shows text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 @cache

@@ -41,7 +41,9 @@ MESSAGES: dict[str, str] = {
     "app.story.not_found": "This story was not found; it may have been removed.",
     "app.search.heading": "Search the news",
     "app.search.placeholder": "Keywords, e.g. banjir Jakarta",
-    "app.search.unavailable": "Search is not available in this app yet.",
+    "app.search.button": "Search",
+    "app.search.hint": 'Every word must occur; "a phrase" in quotes; -word leaves it out.',
+    "app.search.empty": "No stories match «{query}».",
     # Settings
     "app.settings.heading": "Settings",
     "app.settings.browser_only": (

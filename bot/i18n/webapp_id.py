@@ -41,7 +41,9 @@ MESSAGES: dict[str, str] = {
     "app.story.not_found": "Berita ini tidak ditemukan; mungkin sudah dihapus.",
     "app.search.heading": "Cari berita",
     "app.search.placeholder": "Kata kunci, mis. banjir Jakarta",
-    "app.search.unavailable": "Pencarian belum tersedia di aplikasi ini.",
+    "app.search.button": "Cari",
+    "app.search.hint": ('Semua kata harus ada; "frasa" dalam kutip; -kata untuk mengecualikan.'),
+    "app.search.empty": "Tidak ada berita yang cocok dengan «{query}».",
     # Settings
     "app.settings.heading": "Pengaturan",
     "app.settings.browser_only": (

@@ -1,5 +1,5 @@
 """What anyone may read, with or without Telegram: the page's strings, Berita Pilihan, the latest
-stories (by topic) and a whole story.
+stories (by topic), search results and a whole story.
 
 The page asks in the reader's language and zone (`?lang=id&zone=WITA`); without them a proven
 reader reads in their chat's, a browser in Indonesian and the bot's TIMEZONE. These answers are
@@ -20,7 +20,8 @@ from aiohttp import web
 
 from bot.delivery.pilihan import pilihan_on_demand
 from bot.delivery.quiet import chat_zone
-from bot.i18n import LANGUAGES, pick_language
+from bot.i18n import LANGUAGES, as_plain, pick_language
+from bot.news.search.query import MAX_CHARS, MAX_TERMS, Query, QueryError, parse_query
 from bot.news.topics.taxonomy import TAXONOMY, is_valid_topic, topic_label
 from bot.telegram.formatting import ZONES, format_date, zone_name
 from bot.webapp.auth import reader_of
@@ -29,10 +30,12 @@ from bot.webapp.shared import Shared
 from bot.webapp.views import story_item, story_page
 from storage import chats
 from storage.reading import story_page as load_story_page
-from storage.stories import latest_stories
+from storage.search import search_stories
+from storage.stories import latest_stories, views_by_ids
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 20
+SEARCH_PAGE = 10  # results per search page: best first, so fewer than a list's
 OFFSET_MAX = 1000
 
 
@@ -88,10 +91,12 @@ class PublicReads:
         self.pilihan = Shared(self._pilihan, ttl=LIST_TTL, max_stale=MAX_STALE, size=32)
         self.page = Shared(self._page, ttl=LIST_TTL, max_stale=MAX_STALE, size=512)
         self.story = Shared(self._story, ttl=STORY_TTL, max_stale=MAX_STALE, size=2048)
+        # Keyed by the analysed query: "Banjir", "banjir" and "  banjir" share one answer.
+        self.search = Shared(self._search, ttl=LIST_TTL, max_stale=MAX_STALE, size=512)
 
     async def close(self) -> None:
         """Stop builds still running."""
-        for shared in (self.pilihan, self.page, self.story):
+        for shared in (self.pilihan, self.page, self.search, self.story):
             await shared.close()
 
     async def _pilihan(self, lang: str, zone: str) -> Body:
@@ -128,6 +133,21 @@ class PublicReads:
             {
                 "stories": [story_item(v, lang, tz, deps.catalogue) for v in views[:PAGE_SIZE]],
                 "next": {"offset": offset + PAGE_SIZE, "before": cutoff} if more else None,
+            }
+        )
+
+    async def _search(self, query: Query, offset: int, lang: str, zone: str) -> Body:
+        deps, tz = self._deps, ZoneInfo(zone)
+        async with deps.sessions() as session:
+            page = await search_stories(
+                session, query, limit=SEARCH_PAGE, offset=offset, now=deps.clock()
+            )
+            views = await views_by_ids(session, page.story_ids)
+        more = page.has_more and offset + SEARCH_PAGE <= OFFSET_MAX
+        return Body.of(
+            {
+                "stories": [story_item(v, lang, tz, deps.catalogue) for v in views],
+                "next": {"offset": offset + SEARCH_PAGE} if more else None,
             }
         )
 
@@ -192,6 +212,31 @@ async def stories(request: web.Request) -> web.Response:
     if not 0 <= offset <= OFFSET_MAX or (before is not None and not 0 < before <= latest):
         raise http_error(web.HTTPBadRequest, "bad page")
     body = await request.app[READS].page(topic, offset, before, *await prefs(request))
+    return body.respond(request)
+
+
+@routes.get("/api/search")
+async def search(request: web.Request) -> web.Response:
+    """Stories matching `q` as /cari finds them, best first, `offset` for the next pages.
+
+    A query that cannot be run gets 400 with `error` (the reason's key) and `message` (the
+    reason in the reader's language), as the chat would say it.
+    """
+    typed = request.query.get("q", "")
+    try:
+        offset = int(request.query.get("offset", "0"))
+    except ValueError:
+        raise http_error(web.HTTPBadRequest, "bad page") from None
+    if not 0 <= offset <= OFFSET_MAX:
+        raise http_error(web.HTTPBadRequest, "bad page")
+    lang, zone = await prefs(request)
+    try:
+        query = parse_query(typed)
+    except QueryError as error:
+        values = {"max_chars": MAX_CHARS, "max_terms": MAX_TERMS}
+        message = as_plain(deps_of(request).catalogue.text(lang, error.key, **values))
+        return web.json_response({"error": error.key, "message": message}, status=400)
+    body = await request.app[READS].search(query, offset, lang, zone)
     return body.respond(request)
 
 

@@ -98,7 +98,17 @@ async def test_channel_buttons_need_a_channel_admin(bot: BotHarness) -> None:
     before = await row_of(bot, CHANNEL_ID)
     bot.api.clear()
     # A viewer taps every kind of button under the bot's posts (sent as the channel itself).
-    for data in ("t|hukum", "tf|hukum", "s|push", "s|lang", "s|tz|WIT", "f|pilihan"):
+    taps = (
+        "t|hukum",
+        "tf|hukum",
+        "s|push",
+        "s|lang",
+        "s|tz|WIT",
+        "f|pilihan",
+        "q|5|banjir",
+        "k|banjir",
+    )
+    for data in taps:
         update = bot.updates.callback(data, chat_data=channel, user_id=USER_ID)
         assert update["callback_query"]["message"]["sender_chat"]["id"] == CHANNEL_ID
         calls = await bot.answers_to(update)

@@ -220,3 +220,18 @@ async def test_keyword_matcher_agrees_with_the_store(
     in_memory = {t.story_id for t in texts if matching_keywords({typed: query}, t)}
     assert set(await find(sessions, typed)) == in_memory
     assert in_memory  # each query finds something: the comparison means something
+
+
+async def test_only_the_newest_matches_are_ranked(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with sessions.begin() as s:
+        # The oldest story is the most relevant ("gempa" three times), the newest the least.
+        made = [await add_story(s, "Gempa gempa gempa", age=timedelta(days=1))]
+        made += [
+            await add_story(s, f"Gempa {n}", "Kabar", age=timedelta(hours=n)) for n in range(3)
+        ]
+        await index_stories(s, made)
+    assert (await find(sessions, "gempa"))[0] == made[0]
+    monkeypatch.setattr(search, "CANDIDATES", 3)  # ranked among the three newest ids only
+    assert set(await find(sessions, "gempa")) == set(made[1:])

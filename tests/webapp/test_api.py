@@ -9,8 +9,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.ingest.indexing import index_missing
 from bot.webapp.admin import midnight
 from storage import ledger, stats
+from tests.bot.harness import add_story
 from tests.bot.updates import ADMIN_ID, USER_ID
 from tests.webapp.conftest import Site
 from tests.webapp.harness import OTHER_BOT_TOKEN, init_data
@@ -268,3 +270,38 @@ async def test_the_page_and_its_files_are_served_compressed_with_versions(site: 
             assert response.status == 304
         async with http.get(site.app.url + "/app/nothing.js") as response:
             assert response.status == 404
+
+
+async def test_search_is_public_paged_and_refuses_with_the_reason(site: Site) -> None:
+    ids = await seed(site.bot.resources, site.app)
+    await index_missing(site.bot.resources.sessions)
+    status, found = await get(site, "/api/search?q=Banjir%20Jakarta")
+    assert status == 200
+    assert [s["id"] for s in found["stories"]] == [ids["flood"]]
+    assert found["stories"][0]["outlets"] == "Kompas · Detik · Tribunnews"
+    assert found["next"] is None
+    # Stemmed, and the same answer for a reader as for anyone: search reads no reader's data.
+    status, same = await get(site, "/api/search?q=pengungsi", init_data(USER_ID))
+    assert status == 200 and [s["id"] for s in same["stories"]] == [ids["flood"]]
+    status, excluded = await get(site, "/api/search?q=harga%20-beras")
+    assert status == 200 and excluded["stories"] == []
+    for typed, key in (("", "search.empty"), ("-banjir", "search.only_excluded")):
+        status, refused = await get(site, f"/api/search?q={typed}&lang=en")
+        assert status == 400 and refused["error"] == key
+        assert "<" not in refused["message"] and refused["message"]
+    status, hostile = await get(site, "/api/search?q=%22banjir%22%20OR%20NEAR(x)%20*%27%3B--")
+    assert status == 200 and hostile["stories"] == []
+    for offset in ("-1", "x", "5000"):
+        assert (await get(site, f"/api/search?q=banjir&offset={offset}"))[0] == 400
+
+
+async def test_search_pages(site: Site) -> None:
+    for n in range(12):
+        await add_story(site.bot.resources, f"Gempa susulan {n} guncang Cianjur")
+    await index_missing(site.bot.resources.sessions)
+    status, first = await get(site, "/api/search?q=gempa")
+    assert status == 200 and len(first["stories"]) == 10 and first["next"] == {"offset": 10}
+    status, second = await get(site, "/api/search?q=gempa&offset=10")
+    assert len(second["stories"]) == 2 and second["next"] is None
+    titles = {s["title"] for s in first["stories"] + second["stories"]}
+    assert len(titles) == 12

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.ingest.indexing import index_missing
 from bot.telegram.formatting import zone_name
 from tests.bot.updates import ADMIN_ID, USER_ID
 from tests.webapp.browser import DARK, LIGHT, Browser, launch_url
@@ -255,11 +256,49 @@ async def test_english_readers_get_the_page_in_english(
     assert zone in await browser.text(".card .meta")
 
 
-async def test_search_is_a_labelled_stub_until_the_search_issue_lands(
-    browser: Browser, sqlite_site: Site
-) -> None:
-    # NOT DONE: search waits for the search issue's matcher; the view says so, nothing more.
-    await open_app(browser, sqlite_site, init_data(USER_ID), query="?view=search")
-    await browser.wait("document.querySelector('[data-stub=search]')", "the stub")
-    assert await browser.js("return document.querySelector('input[type=search]').disabled")
-    await browser.screenshot("search-stub-light")
+async def test_search_finds_a_story_and_opens_it(browser: Browser, sqlite_site: Site) -> None:
+    site = sqlite_site
+    ids = await seed(site.bot.resources, site.app)
+    await index_missing(site.bot.resources.sessions)
+    for dark in (False, True):
+        scheme = "dark" if dark else "light"
+        await open_app(browser, site, init_data(USER_ID), dark=dark, query="?view=search")
+        await browser.wait("document.querySelector('input[type=search]')", "the search box")
+        # Typed as a reader would, stemmed: "mengungsi" finds the flood story's "mengungsi",
+        # "-timnas" leaves the football story out.
+        await browser.js(
+            "const box = document.querySelector('input[type=search]');"
+            "box.value = 'banjir warga -timnas';"
+            "box.form.requestSubmit();"
+        )
+        await browser.wait(f"{CARDS} === 1", "one result")
+        assert await browser.js("return location.hash") == "#/search/banjir%20warga%20-timnas"
+        assert await browser.text(".card .card-title") == (
+            "Banjir rendam ratusan rumah di Jakarta Timur, 1.200 warga mengungsi"
+        )
+        # One result, no next page: no "more" button on screen.
+        assert await browser.js("return document.querySelector('.more').offsetParent === null")
+        await browser.screenshot(f"search-{scheme}")
+
+        await browser.click(f".card[data-story='{ids['flood']}']")
+        await browser.wait("document.querySelector('.story h1')", "the story")
+        assert (await browser.text(".summary p")).startswith("Sungai Ciliwung meluap")
+        await browser.js("Telegram.WebApp.__pressBack()")
+        await browser.wait(f"{CARDS} === 1", "back to the results")
+        assert await browser.js("return document.querySelector('input[type=search]').value") == (
+            "banjir warga -timnas"
+        )
+
+    await browser.js(
+        "const box = document.querySelector('input[type=search]');"
+        "box.value = '-banjir'; box.form.requestSubmit();"
+    )
+    refused = await browser.wait("document.querySelector('[data-refused]')", "the refusal")
+    assert refused
+    assert "dikecualikan" in await browser.text("[data-refused]")
+    await browser.js(
+        "const box = document.querySelector('input[type=search]');"
+        "box.value = 'gerhana'; box.form.requestSubmit();"
+    )
+    await browser.wait("document.querySelector('[data-empty]')", "no result")
+    assert "«gerhana»" in await browser.text("[data-empty]")

@@ -72,7 +72,7 @@
 
   // ---- the API ------------------------------------------------------------------------------
   class ApiError extends Error {
-    constructor(status, reason) { super(reason); this.status = status; }
+    constructor(status, reason, message) { super(reason); this.status = status; this.said = message || ""; }
   }
 
   // `anonymous`: without initData (the page's strings, needed to explain a refusal).
@@ -90,7 +90,7 @@
     const url = `../api/${path}${path.includes("?") ? "&" : "?"}lang=${state.lang}${zone}`;
     const response = await fetch(url, options);
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(response.status, data.error || "");
+    if (!response.ok) throw new ApiError(response.status, data.error || "", data.message);
     return data;
   }
 
@@ -155,7 +155,7 @@
     try {
       if (route.name === "story" && /^\d+$/.test(route.arg)) await showStory(route.arg);
       else if (tab === "latest") await showLatest(route.arg);
-      else if (tab === "search") showSearch();
+      else if (tab === "search") await showSearch(route.arg);
       else if (tab === "settings") await showSettings();
       else if (tab === "admin") await showAdmin();
       else await showPilihan();
@@ -281,13 +281,48 @@
         h("ul", { class: "outlets" }, outlets))));
   }
 
-  // ---- search (not yet: the search issue's matcher) -------------------------------------------
-  function showSearch() {
-    show(
-      h("h1", {}, t("app.search.heading")),
-      h("div", { class: "panel" },
-        h("input", { type: "search", disabled: true, placeholder: t("app.search.placeholder"), "aria-label": t("app.search.heading") }),
-        h("p", { class: "hint", "data-stub": "search" }, t("app.search.unavailable"))));
+  // ---- search: what /cari finds, best first ------------------------------------------------
+  // The query lives in the address (#/search/<words>), so Back from a story returns to it.
+  async function showSearch(typed) {
+    const input = h("input", {
+      type: "search", name: "q", value: typed || "", maxlength: 2000, enterkeyhint: "search",
+      placeholder: t("app.search.placeholder"), "aria-label": t("app.search.heading"),
+    });
+    const form = h("form", {
+      class: "panel search", role: "search",
+      onsubmit: (event) => {
+        event.preventDefault();
+        const words = input.value.trim();
+        if (!words) return;
+        input.blur();
+        haptic("select");
+        navigate(`#/search/${encodeURIComponent(words)}`, true);
+      },
+    }, input, h("button", { type: "submit", class: "go" }, t("app.search.button")),
+    h("p", { class: "hint" }, t("app.search.hint")));
+    const list = h("div", { "data-results": typed ? "1" : null });
+    const more = h("button", { class: "more", hidden: true }, t("app.latest.more"));
+    show(h("h1", {}, t("app.search.heading")), form, list, more);
+    if (!typed) { input.focus(); return; }
+    let next = { offset: 0 };
+    async function page() {
+      more.disabled = true;
+      let data;
+      try {
+        data = await api(`search?q=${encodeURIComponent(typed)}&offset=${next.offset}`);
+      } catch (error) {
+        if (error.status !== 400 || !error.said) throw error;
+        list.append(h("p", { class: "note", "data-refused": error.message }, error.said));
+        return;
+      }
+      if (!data.stories.length && next.offset === 0) list.append(h("p", { class: "note", "data-empty": "1" }, t("app.search.empty", { query: typed })));
+      else list.append(storyList(data.stories, false));
+      next = data.next;
+      more.hidden = !next;
+      more.disabled = false;
+    }
+    more.addEventListener("click", () => page().catch((error) => list.append(failure(error))));
+    await page();
   }
 
   // ---- settings -----------------------------------------------------------------------------
