@@ -312,6 +312,15 @@ class HourlyOutcome(Base):
     count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class ShareCount(Base):
+    """Stories shared through inline mode on a local day: only the count, never who shared."""
+
+    __tablename__ = "share_counts"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD in TIMEZONE
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class FollowerCount(Base):
     """Active chats following a topic ("pilihan": Berita Pilihan) on a local day: a snapshot.
 

@@ -10,18 +10,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import String, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import chats, ledger
+from storage.dialect import insert_for
 from storage.models import (
     Chat,
     EventLog,
     FollowerCount,
     HourlyOutcome,
+    ShareCount,
     Source,
     Story,
     Subscription,
@@ -42,6 +44,13 @@ class DayStats:
     pending: int  # ledger rows still owed
     last_error: str | None  # today's last delivery failure
     failing: list[tuple[str, int]] = field(default_factory=list)  # (source, failures), worst first
+    # Stories shared through inline mode per local day, the last SHARE_DAYS days (today last).
+    shares: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def shares_today(self) -> int:
+        """Stories shared through inline mode today."""
+        return self.shares.get(self.day, 0)
 
     @property
     def active(self) -> int:
@@ -84,7 +93,28 @@ async def day_stats(
         pending=await ledger.open_count(session),
         last_error=last_error,
         failing=[(str(name), int(n)) for name, n in failing],
+        shares=await shares_per_day(session, local.date(), SHARE_DAYS),
     )
+
+
+SHARE_DAYS = 7  # days of shares /stats and `newsbot stats` show
+
+
+async def count_share(session: AsyncSession, day: str) -> None:
+    """One more story shared through inline mode on a local day (who shared is not kept)."""
+    add = insert_for(session, ShareCount).values(day=day, count=1)
+    add = add.on_conflict_do_update(
+        index_elements=["day"], set_={"count": ShareCount.count + add.excluded.count}
+    )
+    await session.execute(add)
+
+
+async def shares_per_day(session: AsyncSession, last: date, days: int) -> dict[str, int]:
+    """Shares of each of the `days` local days up to `last`, oldest first (0 when none)."""
+    span = [(last - timedelta(days=n)).isoformat() for n in reversed(range(days))]
+    query = select(ShareCount.day, ShareCount.count).where(ShareCount.day >= span[0])
+    found = {str(day): int(n) for day, n in await session.execute(query)}
+    return {day: found.get(day, 0) for day in span}
 
 
 @dataclass(frozen=True, slots=True)

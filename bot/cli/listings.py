@@ -248,6 +248,9 @@ async def show_stats(settings: Settings, fmt: Format) -> int:
         "pending": today.pending,
         "last_delivery_error": today.last_error,
         "failing_sources": [{"name": n, "failures": f} for n, f in today.failing],
+        # Inline shares per local day (a count only: who shared is never stored).
+        "shares_today": today.shares_today,
+        "shares_by_day": today.shares,
     }
     if fmt != "json":  # one line per source, not a nested record
         report["failing_sources"] = [f"{n} ({f})" for n, f in today.failing]

@@ -53,7 +53,15 @@ from storage.outage import watch_database
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "channel_post"]
+# Inline queries and chosen results too (they also need /setinline and /setinlinefeedback).
+ALLOWED_UPDATES = [
+    "message",
+    "callback_query",
+    "my_chat_member",
+    "channel_post",
+    "inline_query",
+    "chosen_inline_result",
+]
 Mode = Literal["run", "web", "worker"]
 LEAD_ROLE = "lead"  # delivery (sender, broadcasts) and the digest scheduler
 

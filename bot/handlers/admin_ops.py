@@ -49,6 +49,8 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         pending=today.pending,
         last_error=esc((today.last_error or none)[:200]),
         failing=esc(", ".join(failing[:15]) or none) + (" …" if len(failing) > 15 else ""),
+        shares=today.shares_today,
+        shares_by_day=", ".join(f"{day[8:]}/{day[5:7]} {n}" for day, n in today.shares.items()),
     )
     await reply(update, text)
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.delivery.pilihan import pick_pilihan
+from bot.delivery.pilihan import pilihan_on_demand
 from bot.handlers.chat_access import (
     args_of,
     chat_lang,
@@ -166,17 +166,19 @@ async def pilihan(update: Update, ctx: BotContext) -> None:
             await too_many(update, ctx, "pilihan", lang=lang)
             return
         tz = chat_tz(chat, ctx)
-        views = await pick_pilihan(session, now=ctx.now(), tz=tz)
-    if not views:
+        # Ranked now, with the digest's own ranking: a digest need not have gone out today.
+        picked = await pilihan_on_demand(session, now=ctx.now(), tz=tz)
+    if not picked.views:
         await reply(update, ctx.text(lang, "pilihan.empty"))
         return
     rendered = render_digest(
-        views,
+        picked.views,
         lang=lang,
         tz=tz,
         bot_username=ctx.bot.username,
-        now=ctx.now(),
+        now=picked.as_of,
         catalogue=ctx.state.catalogue,
+        note=ctx.text(lang, "pilihan.latest_day") if picked.latest_day else None,
     )
     label = ctx.text(lang, "button.pilihan_app")
     app = app_button(ctx.settings.public_url, chat_type=chat.type, label=label, view="pilihan")

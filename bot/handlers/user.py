@@ -91,7 +91,10 @@ async def help_command(update: Update, ctx: BotContext) -> None:
     async with ctx.sessions.begin() as session:
         chat = await chat_of(session, update, ctx)
     lang = lang_of(chat)
-    await reply(update, ctx.text(lang, "help.text", topics=topic_names(lang)))
+    text = ctx.text(lang, "help.text", topics=topic_names(lang))
+    if ctx.bot.username:  # inline mode: `@bot kata` in any chat
+        text += "\n\n" + ctx.text(lang, "help.inline", bot=esc(ctx.bot.username))
+    await reply(update, text)
 
 
 async def subscribe(update: Update, ctx: BotContext) -> None:

@@ -35,7 +35,8 @@ MESSAGES: dict[str, str] = {
         "{plain_text} plain text, {cancelled} cancelled, {skipped} skipped\n"
         "Waiting to be sent: {pending}\n"
         "Last delivery error: {last_error}\n"
-        "Failing sources: {failing}"
+        "Failing sources: {failing}\n"
+        "Shared through inline mode: {shares} today; per day: {shares_by_day}"
     ),
     "admin.none": "none",
     "admin.sources.header": "📰 <b>Sources</b> ({count})",

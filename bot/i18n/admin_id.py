@@ -37,7 +37,8 @@ MESSAGES: dict[str, str] = {
         "{plain_text} teks biasa, {cancelled} dibatalkan, {skipped} dilewati\n"
         "Menunggu dikirim: {pending}\n"
         "Galat pengiriman terakhir: {last_error}\n"
-        "Sumber bermasalah: {failing}"
+        "Sumber bermasalah: {failing}\n"
+        "Dibagikan lewat mode inline: {shares} hari ini; per hari: {shares_by_day}"
     ),
     "admin.none": "tidak ada",
     "admin.sources.header": "📰 <b>Sumber</b> ({count})",

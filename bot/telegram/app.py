@@ -11,8 +11,10 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -21,7 +23,16 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.delivery.budget import SendBudget
-from bot.handlers import channels, chat_members, reading, search, settings, topics, user
+from bot.handlers import (
+    channels,
+    chat_members,
+    inline,
+    reading,
+    search,
+    settings,
+    topics,
+    user,
+)
 from bot.handlers.chat_access import args_of
 from bot.i18n import Catalogue
 from bot.runtime import Resources
@@ -133,6 +144,9 @@ def register_handlers(application: BotApp) -> None:
     application.add_handler(CallbackQueryHandler(search.page_button, pattern=r"^q\|"))
     application.add_handler(CallbackQueryHandler(search.follow_keyword_button, pattern=r"^k\|"))
     application.add_handler(CallbackQueryHandler(user.stale_button))
+    # Inline mode: `@bot kata` in any chat, and the results readers choose (shares per day).
+    application.add_handler(InlineQueryHandler(inline.answer_inline))
+    application.add_handler(ChosenInlineResultHandler(inline.count_share))
     application.add_handler(MessageHandler(filters.COMMAND & messages, user.unknown_command))
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & messages, search.search_text)

@@ -137,9 +137,16 @@ def render_story(
     bot_username: str | None,
     limit: int = TEXT_LIMIT,
     catalogue: Catalogue | None = None,
+    shared: bool = False,
 ) -> Rendered:
-    """One story: bold title, outlets and time, a short summary, read-more button, prompt."""
+    """One story: bold title, outlets and time, a short summary, read-more button, prompt.
+
+    `shared`: the message a reader shares through inline mode. Its title links to the story
+    and the follow prompt is a button ("Ikuti Berita Pilihan", a deep link) under it, since
+    whoever reads it in another chat has never met the bot.
+    """
     cat = catalogue or default_catalogue()
+    link = view.articles[0].url if view.articles else None
     meta = " — ".join(
         p
         for p in (
@@ -148,15 +155,19 @@ def render_story(
         )
         if p
     )
-    prompt = follow_prompt(lang, bot_username, catalogue=cat)
+    prompt = "" if shared else follow_prompt(lang, bot_username, catalogue=cat)
     summary = short_summary(view.summary)
 
     def build(title: str, body: str) -> str:
-        parts = [f"<b>{esc(title)}</b>", meta]
+        head = f"<b>{esc(title)}</b>"
+        if shared and link:
+            head = f'<a href="{esc(link)}">{head}</a>'
+        parts = [head, meta]
         if body:
             parts.append("")
             parts.append(esc(body))
-        parts += ["", prompt]
+        if prompt:
+            parts += ["", prompt]
         return "\n".join(parts)
 
     title = view.title
@@ -172,9 +183,12 @@ def render_story(
         title = _cut(title, _room(title, tg_len(text) - limit, least=1))
         text = build(title, summary)
     buttons: list[list[tuple[str, str]]] = []
-    if view.articles:
-        buttons.append([(cat.text(lang, "story.read_more"), view.articles[0].url)])
-    preview = view.image_url or (view.articles[0].url if view.articles else None)
+    if link:
+        buttons.append([(cat.text(lang, "story.read_more"), link)])
+    follow = start_link(bot_username, PILIHAN_PAYLOAD) if shared else None
+    if follow:
+        buttons.append([(cat.text(lang, "inline.follow"), follow)])
+    preview = view.image_url or link
     return Rendered(text=text, buttons=buttons, preview_url=preview, items=1)
 
 
@@ -241,11 +255,17 @@ def render_digest(
     bot_username: str | None,
     now: datetime | None = None,
     catalogue: Catalogue | None = None,
+    note: str | None = None,
 ) -> Rendered:
-    """Berita Pilihan: a dated heading and the day's picked stories as a list."""
+    """Berita Pilihan: a dated heading and the day's picked stories as a list.
+
+    `note` (trusted catalogue HTML) goes under the heading: why the date is not today's.
+    """
     cat = catalogue or default_catalogue()
     when = now or (views[0].published_at if views else datetime(2000, 1, 1, tzinfo=tz))
     heading = cat.text(lang, "pilihan.heading", date=format_date(when, tz, lang, catalogue=cat))
+    if note:
+        heading = f"{heading}\n{note}"
     return render_list(
         views, heading=heading, lang=lang, tz=tz, bot_username=bot_username, catalogue=cat
     )
@@ -270,6 +290,11 @@ def _list_item(
     if first:
         lines.append(esc(_cut(first, 240)))
     return "\n".join(lines)
+
+
+def clip(text: str, room: int) -> str:
+    """`text` cut at a word boundary to at most `room` characters, with an ellipsis."""
+    return _cut(text, room)
 
 
 def _room(text: str, excess: int, *, least: int) -> int:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.delivery.pilihan import pick_pilihan
+from bot.delivery.pilihan import pilihan_on_demand
 from bot.delivery.quiet import chat_zone
 from bot.i18n import LANGUAGES, as_plain, pick_language
 from bot.news.search.query import MAX_CHARS, MAX_TERMS, Query, QueryError, parse_query
@@ -103,11 +103,13 @@ class PublicReads:
         deps, tz = self._deps, ZoneInfo(zone)
         now = deps.clock()
         async with deps.sessions() as session:
-            views = await pick_pilihan(session, now=now, tz=tz)
+            # As /pilihan: ranked now, or the last day that had news when today has none yet.
+            picked = await pilihan_on_demand(session, now=now, tz=tz)
         return Body.of(
             {
-                "date": format_date(now, tz, lang, catalogue=deps.catalogue),
-                "stories": [story_item(v, lang, tz, deps.catalogue) for v in views],
+                "date": format_date(picked.as_of, tz, lang, catalogue=deps.catalogue),
+                "latest_day": picked.latest_day,
+                "stories": [story_item(v, lang, tz, deps.catalogue) for v in picked.views],
             }
         )
 

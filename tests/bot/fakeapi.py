@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -250,7 +251,13 @@ class FakeBotAPI(BaseRequest):
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str):
+            allowed = json.loads(allowed)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if allowed:
+            # As Telegram does: kinds the bot did not ask for are never delivered.
+            self.updates = [u for u in self.updates if _kind(u) in allowed]
         if not self.updates:
             # Long polling: hold the call a moment instead of spinning.
             await asyncio.sleep(0.02)
@@ -265,7 +272,7 @@ class FakeBotAPI(BaseRequest):
             "username": BOT_USERNAME,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
 
     def _chat(self, chat_id: int) -> dict[str, Any]:
@@ -352,6 +359,9 @@ class FakeBotAPI(BaseRequest):
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         return True
+
+    def _m_answerInlineQuery(self, params: dict[str, Any]) -> Any:
+        return _check_inline_answer(params) or True
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
         return True
@@ -447,6 +457,49 @@ def _plain(params: dict[str, Any]) -> str:
     checker.feed(text)
     checker.close()
     return "".join(checker.plain)
+
+
+def _kind(update: dict[str, Any]) -> str:
+    """An update's kind: `message`, `inline_query`, … (its one key besides update_id)."""
+    return next((k for k in update if k != "update_id"), "")
+
+
+def inline_results(call: Call) -> list[dict[str, Any]]:
+    """The results of an answerInlineQuery call, as Telegram received them."""
+    results = call.params.get("results") or []
+    return list(json.loads(results) if isinstance(results, str) else results)
+
+
+def _check_inline_answer(params: dict[str, Any]) -> Failure | None:
+    """What Telegram refuses in answerInlineQuery: too many results, bad ids, bad messages."""
+    results = inline_results(Call("answerInlineQuery", params))
+    if len(results) > 50:
+        return Failure(400, "Bad Request: RESULTS_TOO_MUCH")
+    ids = [str(r.get("id", "")) for r in results]
+    if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+        return Failure(400, "Bad Request: RESULT_ID_INVALID")
+    if len(str(params.get("next_offset") or "").encode()) > 64:
+        return Failure(400, "Bad Request: NEXT_OFFSET_INVALID")
+    button = params.get("button")
+    if isinstance(button, str):
+        button = json.loads(button)
+    if button and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", str(button.get("start_parameter"))):
+        return Failure(400, "Bad Request: START_PARAM_INVALID")
+    for result in results:
+        if result.get("type") != "article" or not str(result.get("title") or "").strip():
+            return Failure(400, "Bad Request: RESULT_TITLE_EMPTY")
+        thumb = result.get("thumbnail_url")
+        if thumb is not None and not str(thumb).startswith(("http://", "https://")):
+            return Failure(400, "Bad Request: THUMBNAIL_URL_INVALID")
+        content = dict(result.get("input_message_content") or {})
+        failure = _validate(Call("sendMessage", {**content, "text": content.get("message_text")}))
+        if failure is not None:
+            return failure
+        markup = {"reply_markup": result.get("reply_markup")} if result.get("reply_markup") else {}
+        for key in Call("answerInlineQuery", markup).buttons():
+            if "callback_data" not in key and "url" not in key:
+                return Failure(400, "Bad Request: BUTTON_TYPE_INVALID")
+    return None
 
 
 def _validate(call: Call) -> Failure | None:

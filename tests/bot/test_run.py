@@ -37,7 +37,10 @@ async def test_run_serves_updates_ingests_and_stops_cleanly_on_sigterm(
     tmp_path: Path, site_url: str
 ) -> None:
     api = FakeBotAPI()
-    api.push_update(Updates().private("/start"))
+    updates = Updates()
+    api.push_update(updates.private("/start"))
+    # Delivered only when the bot asks for inline updates (the fake filters as Telegram does).
+    api.push_update(updates.inline_query(""))
     server = TestServer(bot_api_app(api), host="127.0.0.1")
     await server.start_server()
     sources = tmp_path / "sources.toml"
@@ -63,6 +66,7 @@ async def test_run_serves_updates_ingests_and_stops_cleanly_on_sigterm(
     try:
         await api.wait_until(lambda: len(api.of("setMyCommands")) == 2, "the command menu")
         await api.wait_until(lambda: bool(api.sent(USER_ID)), "the answer to /start")
+        await api.wait_until(lambda: bool(api.of("answerInlineQuery")), "an inline answer")
         engine = create_engine(f"sqlite+aiosqlite:///{database}")
         try:
             for _ in range(300):
@@ -141,6 +145,8 @@ async def test_run_with_a_webhook_checks_the_secret(tmp_path: Path, mode: str) -
         await api.wait_until(lambda: bool(api.of("setWebhook")), "setWebhook")
         registered = api.of("setWebhook")[0].params
         assert registered["url"] == hook and registered["secret_token"] == "s3cret-Token_1"
+        allowed = set(registered["allowed_updates"])
+        assert {"message", "inline_query", "chosen_inline_result"} <= allowed
         update = Updates().private("/help")
         async with aiohttp.ClientSession() as http:
             wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
@@ -158,6 +164,12 @@ async def test_run_with_a_webhook_checks_the_secret(tmp_path: Path, mode: str) -
                 assert response.status == 200
         await api.wait_until(lambda: bool(api.sent(USER_ID)), "the answer to /help")
         assert "/latest" in api.sent(USER_ID)[0].text
+        async with aiohttp.ClientSession() as http:
+            inline = Updates().inline_query("banjir")
+            async with http.post(hook, json=inline, headers=right) as response:
+                assert response.status == 200
+        await api.wait_until(lambda: bool(api.of("answerInlineQuery")), "an inline answer")
+        assert api.of("answerInlineQuery")[0].params["results"] == []  # nothing stored
         proc.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
     finally:

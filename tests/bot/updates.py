@@ -180,6 +180,33 @@ class Updates:
         }
         return self._update(callback_query=query)
 
+    def inline_query(
+        self,
+        query: str,
+        *,
+        offset: str = "",
+        user_id: int = USER_ID,
+        lang: str | None = "id",
+        chat_type: str | None = "sender",
+    ) -> dict[str, Any]:
+        """A reader typing `@bot <query>` in a chat (`chat_type`: where, as Telegram says it)."""
+        body: dict[str, Any] = {
+            "id": f"iq{self.next_update}",
+            "from": user(user_id, lang=lang),
+            "query": query,
+            "offset": offset,
+        }
+        if chat_type is not None:
+            body["chat_type"] = chat_type
+        return self._update(inline_query=body)
+
+    def chosen_inline_result(
+        self, result_id: str, *, query: str = "", user_id: int = USER_ID
+    ) -> dict[str, Any]:
+        """A reader sent one of the inline results into a chat (with inline feedback on)."""
+        body = {"result_id": result_id, "from": user(user_id), "query": query}
+        return self._update(chosen_inline_result=body)
+
     def my_chat_member(
         self,
         chat_data: dict[str, Any],

@@ -98,6 +98,9 @@ async def test_stats_reports_what_slash_stats_shows(tmp_path: Path, db_url: str)
                 .where(Source.name == "Tribunnews")
                 .values(consecutive_failures=3, last_error="HTTP 500")
             )
+        # Two stories shared through inline mode today (a count per day, never who).
+        for result in ("s1", "s2"):
+            await bot.feed(bot.updates.chosen_inline_result(result, user_id=SECRET_CHAT_ID))
         shown = (await bot.say("/stats", user_id=ADMIN_ID)).text
 
     code, out, err = await newsbot(tmp_path, "stats", "--json", DATABASE_URL=db_url)
@@ -116,7 +119,13 @@ async def test_stats_reports_what_slash_stats_shows(tmp_path: Path, db_url: str)
         "pending": 1,
         "last_delivery_error": "story 9: ValueError('x')",
         "failing_sources": [{"name": "Tribunnews", "failures": 3}],
+        "shares_today": 2,
+        "shares_by_day": {
+            (now.astimezone(settings.tz).date() - timedelta(days=n)).isoformat(): 0 if n else 2
+            for n in reversed(range(7))
+        },
     }
+    assert str(SECRET_CHAT_ID) not in out  # who shared is not kept anywhere
     # The same numbers as the chat command.
     assert "Obrolan: 6 aktif, 2 tidak aktif (group 1, private 4, supergroup 1)" in shown
     assert "Pengikut Berita Pilihan: 2" in shown and "olahraga 2, ekonomi 1" in shown
@@ -124,6 +133,9 @@ async def test_stats_reports_what_slash_stats_shows(tmp_path: Path, db_url: str)
     assert "7 terkirim, 1 diblokir, 0 obrolan tidak ada, 0 pindah, 2 ditunda (429)" in shown
     assert "Menunggu dikirim: 1" in shown and "Sumber bermasalah: Tribunnews" in shown
     assert "Galat pengiriman terakhir: story 9: ValueError(&#x27;x&#x27;)" in shown  # HTML
+    local = now.astimezone(settings.tz)
+    assert "Dibagikan lewat mode inline: 2 hari ini; per hari: " in shown
+    assert shown.endswith(f"{local:%d}/{local:%m} 2")
 
     code, out, err = await newsbot(tmp_path, "stats", DATABASE_URL=db_url)
     assert code == 0, err
@@ -133,6 +145,7 @@ async def test_stats_reports_what_slash_stats_shows(tmp_path: Path, db_url: str)
     assert pairs["chats.active"] == "6" and pairs["chats.active_by_type.private"] == "4"
     assert pairs["followers.topics.olahraga"] == "2" and pairs["messages_today.sent"] == "7"
     assert pairs["failing_sources"] == "Tribunnews (3)" and pairs["pending"] == "1"
+    assert pairs["shares_today"] == "2" and pairs[f"shares_by_day.{today}"] == "2"
     assert pairs["day"] == today
 
 
