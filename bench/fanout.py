@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.delivery import outbox
+from storage.audiences import EVERYONE
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Chat
@@ -197,7 +198,9 @@ async def seed(database_url: str, chats: int) -> None:
             async with sessions.begin() as session:
                 await session.execute(insert(Chat), rows)
         async with sessions.begin() as session:
-            broadcast = await outbox.create_broadcast(session, 1, now, text="<b>Siaran</b> uji")
+            broadcast = await outbox.create_broadcast(
+                session, 1, now, text="<b>Siaran</b> uji", audience=EVERYONE
+            )
             await outbox.start_broadcast(session, broadcast.id)
     finally:
         await engine.dispose()
