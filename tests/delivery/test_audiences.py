@@ -43,9 +43,7 @@ async def seed(session: AsyncSession) -> dict[tuple[int, int], int]:
         pks[(chat_id, thread)] = pk
         for sub_kind, value in follows:
             await session.execute(
-                insert(Subscription).values(
-                    chat_pk=pk, kind=sub_kind, value=value, created_at=NOW
-                )
+                insert(Subscription).values(chat_pk=pk, kind=sub_kind, value=value, created_at=NOW)
             )
     return pks
 
@@ -67,8 +65,16 @@ async def reached(session: AsyncSession, audience: Audience) -> set[tuple[int, i
         # follows in topic 7 still gets nothing in General or topic 9.
         (
             EVERYONE,
-            {(101, 0), (102, 0), (103, 0), (-2001, 0), (-3001, 7), (-4001, 0), (-5001, 0),
-             (-6001, 0)},
+            {
+                (101, 0),
+                (102, 0),
+                (103, 0),
+                (-2001, 0),
+                (-3001, 7),
+                (-4001, 0),
+                (-5001, 0),
+                (-6001, 0),
+            },
         ),  # fmt: skip
         (Audience(topic="olahraga"), {(102, 0), (-3001, 7)}),
         (Audience(topic="region:jawa-timur"), {(-5001, 0)}),
