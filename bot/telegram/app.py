@@ -21,7 +21,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.delivery.budget import SendBudget
-from bot.handlers import channels, chat_members, reading, settings, topics, user
+from bot.handlers import channels, chat_members, privacy, reading, settings, topics, user
 from bot.handlers.chat_access import args_of
 from bot.i18n import Catalogue
 from bot.runtime import Resources
@@ -42,10 +42,14 @@ COMMANDS = (
     (("stop",), user.stop),
     (("help", "bantuan"), user.help_command),
     (("channel", "kanal"), channels.channel_command),
+    (("privasi", "privacy"), privacy.privacy_command),
+    (("datasaya", "mydata"), privacy.export_command),
+    (("hapusdata", "deletemydata"), privacy.erase_command),
 )
-MENU = tuple(
-    ("start", "latest", "pilihan", "topic", "subscribe", "unsubscribe", "settings", "stop", "help")
-)
+MENU = (
+    "start", "latest", "pilihan", "topic", "subscribe", "unsubscribe", "settings", "stop", "help",
+    "privasi",
+)  # fmt: skip
 
 
 def menu_commands(catalogue: Catalogue, lang: str) -> list[BotCommand]:
@@ -118,6 +122,7 @@ def register_handlers(application: BotApp) -> None:
     application.add_handler(CallbackQueryHandler(reading.more_button, pattern=r"^m\|"))
     application.add_handler(CallbackQueryHandler(topics.toggle_button, pattern=r"^tf?\|"))
     application.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^s\|"))
+    application.add_handler(CallbackQueryHandler(privacy.erase_button, pattern=privacy.PATTERN))
     application.add_handler(CallbackQueryHandler(user.stale_button))
     application.add_handler(MessageHandler(filters.COMMAND & messages, user.unknown_command))
     application.add_handler(
