@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, not_, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.chats import KEYWORD, PILIHAN, TOPIC
@@ -248,8 +248,10 @@ async def erase_chat(
             Delivery.sent_at >= now - SLOT_KEY_KEPT,
         ),
     )
+    # By id: `NOT kept` would be NULL, not true, for a row whose broadcast_id is NULL.
+    kept_ids = select(Delivery.id).where(Delivery.chat_pk.in_(pks), kept)
     deliveries = await _count_deleted(
-        session, delete(Delivery).where(Delivery.chat_pk.in_(pks), not_(kept))
+        session, delete(Delivery).where(Delivery.chat_pk.in_(pks), Delivery.id.not_in(kept_ids))
     )
     kept_keys = await session.execute(
         update(Delivery)
