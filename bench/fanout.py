@@ -481,8 +481,12 @@ def audience_bench(chats: int, postgres: str | None) -> None:
     everyone = results["audiens:semua (every chat)"]["enqueue_s"]
     topic = results["topik:olahraga"]["enqueue_s"]
     print(f"a topic's followers took {topic:.2f} s against {everyone:.2f} s for every chat")
-    print(json.dumps({"bench": "fanout-audience", "chats": chats, "backend": backend,
-                      "loadavg": [round(x, 2) for x in load], "audiences": results}))  # fmt: skip
+    after = os.getloadavg()
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in after)}")
+    out = {"bench": "fanout-audience", "chats": chats, "backend": backend,
+           "loadavg": [round(x, 2) for x in load], "loadavg_end": [round(x, 2) for x in after],
+           "audiences": results}  # fmt: skip
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "admin.audience.btn.topics": "🏷 Topics…",
     "admin.audience.btn.regions": "📍 Regions…",
     "admin.audience.btn.back": "« Back",
+    "admin.audience.checked": "✓ {label}",
     "admin.stats.broadcasts": "Running broadcasts: {lines}",
     "admin.stats.broadcast": "#{id} to {audience}: {total} chats, {remaining} left",
     "admin.broadcast.confirm": "✅ Send",
