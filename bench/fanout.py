@@ -7,6 +7,11 @@ this one, which seeds the database, starts the broadcast and reads the farm's /_
 Peak memory is the delivery process's ru_maxrss; the 100,000-chat run stops after
 --memory-seconds (a full send takes about 56 min at 30/s), which the output says.
 Run: python -m bench.fanout [--chats 3000] [--paid] [--memory 1000,100000]
+
+`--audience` measures only the enqueuing of a broadcast (no farm, no sending): the time and
+memory to owe it to a targeted audience of --chats chats (default 100,000 then) against
+owing it to every chat, on SQLite or --postgres.
+Run: python -m bench.fanout --audience [--chats 100000] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -32,14 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import insert, text
+from sqlalchemy import delete, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.delivery import outbox
+from storage.audiences import EVERYONE, Audience
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Chat
+from storage.models import Chat, Delivery, Subscription
 
 TOKEN = "7000001:AAE_fake-token-for-bench-only-xyz0123"
 FREE_RATE, PAID_RATE = 30.0, 1000.0
@@ -197,7 +203,9 @@ async def seed(database_url: str, chats: int) -> None:
             async with sessions.begin() as session:
                 await session.execute(insert(Chat), rows)
         async with sessions.begin() as session:
-            broadcast = await outbox.create_broadcast(session, 1, now, text="<b>Siaran</b> uji")
+            broadcast = await outbox.create_broadcast(
+                session, 1, now, text="<b>Siaran</b> uji", audience=EVERYONE
+            )
             await outbox.start_broadcast(session, broadcast.id)
     finally:
         await engine.dispose()
@@ -251,7 +259,8 @@ def one_run(farm: str, chats: int, rate: float, paid: bool, seconds: float, pg: 
 def main() -> None:
     """Run the benchmark, print a table and one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chats", type=int, default=3000)
+    parser.add_argument("--chats", type=int, help="default 3000 (100000 with --audience)")
+    parser.add_argument("--audience", action="store_true", help="time targeted enqueuing")
     parser.add_argument("--paid", action="store_true", help="SEND_RATE=1000, paid broadcast")
     parser.add_argument("--memory", default="1000,100000", help="chat counts for peak RSS")
     parser.add_argument("--memory-seconds", type=float, default=60.0)
@@ -262,6 +271,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=FREE_RATE, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=24 * 3600.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.audience:
+        audience_bench(args.chats or 100_000, args.postgres)
+        return
+    args.chats = args.chats or 3000
     if args.deliver:
         asyncio.run(deliver(args.database_url, args.api, args.rate, args.paid, args.seconds))
         return
@@ -331,6 +344,148 @@ def report(args: argparse.Namespace, rate: float, run: Run, memory: dict[int, Ru
             for n, m in memory.items()
         },  # fmt: skip
     }
+    print(json.dumps(out))
+
+
+# -- --audience: the enqueuing of a targeted broadcast ---------------------------------------
+
+AUDIENCES: dict[str, Audience] = {
+    "audiens:semua (every chat)": EVERYONE,
+    "followers (the default)": Audience(),
+    "topik:olahraga": Audience(topic="olahraga"),
+    "wilayah:jawa-timur": Audience(topic="region:jawa-timur"),
+    "kata:banjir": Audience(keyword="banjir"),
+    "bahasa:en": Audience(language="en"),
+    "jenis:grup": Audience(chat_type="group"),
+}
+
+
+def _follows(i: int) -> list[tuple[str, str]]:
+    """What chat number i follows: half Berita Pilihan, some a topic, a province, a keyword."""
+    follows = [("pilihan", "")] if i % 2 == 0 or i % 8 == 5 else []
+    if i % 30 == 19:  # the middle topic of each forum
+        follows.append(("topic", "olahraga"))
+    if i % 10 == 3:
+        follows.append(("topic", "olahraga"))
+    if i % 20 == 7:
+        follows.append(("topic", "region:jawa-timur"))
+    if i % 50 == 11:
+        follows.append(("keyword", "banjir"))
+    return follows
+
+
+def _place(i: int, now: datetime) -> dict[str, Any]:
+    """Place number i: every tenth is a topic of a forum (three to a forum), the rest private
+    chats; one in eight in English; one in 25 blocked the bot."""
+    forum = i % 10 == 9
+    return {
+        "id": i + 1,
+        "chat_id": -(10_000_000 + i // 30) if forum else 10_000_000 + i,
+        "thread_id": (i // 10) % 3 if forum else 0,
+        "type": "supergroup" if forum else "private",
+        "language": "en" if i % 8 == 5 else "id",
+        "active": i % 25 != 1,
+        "push_enabled": True,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def seed_audience(database_url: str, chats: int) -> None:
+    """`chats` places: private chats, groups and forum topics, in two languages, some following."""
+    engine = create_engine(database_url)
+    now = datetime.now(UTC)
+    try:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        for start in range(0, chats, SEED_CHUNK):
+            numbers = range(start, min(chats, start + SEED_CHUNK))
+            rows = [_place(i, now) for i in numbers]
+            subs = [
+                {"chat_pk": i + 1, "kind": kind, "value": value, "created_at": now}
+                for i in numbers
+                for kind, value in _follows(i)
+            ]
+            async with sessions.begin() as session:
+                await session.execute(insert(Chat), rows)
+                if subs:
+                    await session.execute(insert(Subscription), subs)
+    finally:
+        await engine.dispose()
+
+
+async def enqueue_all(database_url: str, audience: Audience) -> tuple[int, int, float, float]:
+    """Draft, confirm and owe one broadcast to `audience`, page by page as the feeder does.
+
+    Returns (reach, rows owed, seconds to count the reach, seconds to owe every row); the
+    rows are deleted after, so each audience starts from the same ledger.
+    """
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    now = datetime.now(UTC)
+    try:
+        async with sessions.begin() as session:
+            started = time.perf_counter()
+            reach = await outbox.count_reach(session, audience)
+            counted = time.perf_counter() - started
+            draft = await outbox.create_broadcast(session, 1, now, text="x", audience=audience)
+            await outbox.start_broadcast(session, draft.id)
+        owed = 0
+        started = time.perf_counter()
+        while True:
+            async with sessions.begin() as session:
+                page = await outbox.enqueue_broadcast_page(session, draft.id, now)
+            if not page:
+                break
+            owed += page
+        enqueued = time.perf_counter() - started
+        async with sessions.begin() as session:
+            await session.execute(delete(Delivery))
+        return reach, owed, counted, enqueued
+    finally:
+        await engine.dispose()
+
+
+def _measure(database_url: str, audience: Audience) -> tuple[int, int, float, float, float]:
+    """enqueue_all timed as it is, then again under tracemalloc for its peak allocation (MB)."""
+    import tracemalloc
+
+    reach, owed, counted, enqueued = asyncio.run(enqueue_all(database_url, audience))
+    tracemalloc.start()
+    asyncio.run(enqueue_all(database_url, audience))
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return reach, owed, counted, enqueued, peak
+
+
+def audience_bench(chats: int, postgres: str | None) -> None:
+    """Print, per audience, its reach, the time to count it and to owe it, and peak memory."""
+    backend = "postgresql" if postgres else "sqlite"
+    load = os.getloadavg()
+    loads = " ".join(f"{x:.2f}" for x in load)
+    print(f"enqueuing one broadcast over {chats} places on {backend} "
+          f"(load average {loads}, {os.cpu_count()} CPUs)", flush=True)  # fmt: skip
+    results: dict[str, dict[str, float]] = {}
+    with database(postgres) as url:
+        asyncio.run(seed_audience(url, chats))
+        print(f"{'audience':<28}{'reach':>8}{'owed':>8}{'count s':>9}{'owe s':>8}"
+              f"{'rows/s':>9}{'peak MB':>9}")  # fmt: skip
+        for name, audience in AUDIENCES.items():
+            reach, owed, counted, enqueued, peak = _measure(url, audience)
+            rate = owed / enqueued if enqueued else 0.0
+            print(f"{name:<28}{reach:>8}{owed:>8}{counted:>9.3f}{enqueued:>8.2f}"
+                  f"{rate:>9.0f}{peak:>9.1f}", flush=True)  # fmt: skip
+            results[name] = {"reach": reach, "owed": owed, "count_s": round(counted, 4),
+                             "enqueue_s": round(enqueued, 3), "rows_per_s": round(rate),
+                             "peak_mb": round(peak, 2)}  # fmt: skip
+    everyone = results["audiens:semua (every chat)"]["enqueue_s"]
+    topic = results["topik:olahraga"]["enqueue_s"]
+    print(f"a topic's followers took {topic:.2f} s against {everyone:.2f} s for every chat")
+    after = os.getloadavg()
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in after)}")
+    out = {"bench": "fanout-audience", "chats": chats, "backend": backend,
+           "loadavg": [round(x, 2) for x in load], "loadavg_end": [round(x, 2) for x in after],
+           "audiences": results}  # fmt: skip
     print(json.dumps(out))
 
 

@@ -213,6 +213,8 @@ class Chat(Base):
     managed_by: Mapped[int | None] = mapped_column(BigInteger)  # user who set up a channel
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the chat last had its data deleted (/hapusdata): older confirm buttons are stale.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("chat_id", "thread_id", name="uq_chats_chat_thread"),)
 
@@ -233,7 +235,7 @@ class Subscription(Base):
 
 
 class Broadcast(Base):
-    """An admin's message to every active chat; survives restarts until done or cancelled."""
+    """An admin's message to an audience of chats; survives restarts until done or cancelled."""
 
     __tablename__ = "broadcasts"
 
@@ -246,6 +248,8 @@ class Broadcast(Base):
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
     cursor: Mapped[int] = mapped_column(BigInteger, default=0)  # last chat pk enqueued
+    # Who it goes to (storage.audiences.Audience.to_json); NULL: before audiences, everyone.
+    audience: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     total: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.pilihan import local_day
 from storage import ledger
+from storage.audiences import Audience, reach, targets
 from storage.dialect import insert_for
 from storage.models import Broadcast, Chat, DigestItem
 
@@ -39,10 +40,24 @@ async def enqueue_digest(
     return True
 
 
-async def count_reach(session: AsyncSession) -> int:
-    """How many chats a broadcast would reach now."""
-    query = select(func.count()).select_from(Chat).where(Chat.active.is_(True))
-    return int((await session.execute(query)).scalar_one())
+async def count_reach(session: AsyncSession, audience: Audience | None = None) -> int:
+    """How many chats a broadcast to `audience` (default: the followers) would reach now."""
+    return await reach(session, audience or Audience())
+
+
+def audience_of(broadcast: Broadcast) -> Audience:
+    """The audience stored with a broadcast."""
+    return Audience.from_json(broadcast.audience)
+
+
+async def set_audience(session: AsyncSession, broadcast_id: int, audience: Audience) -> bool:
+    """Change a draft's audience; False when it is no longer a draft."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == "draft")
+        .values(audience=audience.to_json())
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def create_broadcast(
@@ -52,6 +67,7 @@ async def create_broadcast(
     *,
     text: str | None = None,
     source: tuple[int, int] | None = None,
+    audience: Audience | None = None,
 ) -> Broadcast:
     """Draft a broadcast of HTML text, or of a message to copy (chat id, message id)."""
     if (text is None) == (source is None):
@@ -64,6 +80,7 @@ async def create_broadcast(
         status="draft",
         cursor=0,
         total=0,
+        audience=(audience or Audience()).to_json(),
         created_at=now,
     )
     session.add(broadcast)
@@ -72,8 +89,16 @@ async def create_broadcast(
 
 
 async def start_broadcast(session: AsyncSession, broadcast_id: int) -> int:
-    """Confirm a draft: it starts running with its reach as total; return the reach."""
-    total = await count_reach(session)
+    """Confirm a draft: it starts running with its audience's reach as total; return the reach.
+
+    An empty audience does not start (0): there would be nothing to send.
+    """
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.status != "draft":
+        return 0
+    total = await count_reach(session, audience_of(broadcast))
+    if total == 0:
+        return 0
     await session.execute(
         update(Broadcast)
         .where(Broadcast.id == broadcast_id, Broadcast.status == "draft")
@@ -85,15 +110,15 @@ async def start_broadcast(session: AsyncSession, broadcast_id: int) -> int:
 async def enqueue_broadcast_page(
     session: AsyncSession, broadcast_id: int, now: datetime, *, limit: int = PAGE
 ) -> int:
-    """Owe a running broadcast to the next page of active chats; return the page size."""
+    """Owe a running broadcast to the next page of its audience; return the page size."""
     broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
     if broadcast is None or broadcast.status != "running":
         return 0
     ids = list(
         (
             await session.scalars(
-                select(Chat.id)
-                .where(Chat.id > broadcast.cursor, Chat.active.is_(True))
+                targets(audience_of(broadcast))
+                .where(Chat.id > broadcast.cursor)
                 .order_by(Chat.id)
                 .limit(limit)
             )
@@ -130,7 +155,7 @@ async def finish_if_done(session: AsyncSession, broadcast_id: int, now: datetime
     if broadcast is None or broadcast.status != "running":
         return False
     more = await session.scalar(
-        select(Chat.id).where(Chat.id > broadcast.cursor, Chat.active.is_(True)).limit(1)
+        targets(audience_of(broadcast)).where(Chat.id > broadcast.cursor).limit(1)
     )
     if more is not None or await ledger.open_rows(session, broadcast_id):
         return False

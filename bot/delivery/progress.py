@@ -10,7 +10,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from bot.delivery.audiences import describe
 from bot.i18n import Catalogue
+from storage.audiences import Audience
 from storage.models import Broadcast
 
 log = logging.getLogger(__name__)
@@ -45,13 +47,15 @@ def duration(seconds: float) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def progress_text(cat: Catalogue, lang: str, broadcast_id: int, tally: Tally) -> str:
-    """The running broadcast's progress line."""
+def progress_text(cat: Catalogue, lang: str, broadcast: Broadcast, tally: Tally) -> str:
+    """The running broadcast's progress: its audience, reach (the preview's count) and tally."""
     eta = tally.remaining / tally.rate if tally.rate > 0 else 0.0
     return cat.text(
         lang,
         "admin.broadcast.progress",
-        id=broadcast_id,
+        id=broadcast.id,
+        audience=describe(cat, lang, Audience.from_json(broadcast.audience)),
+        total=broadcast.total,
         sent=tally.sent,
         blocked=tally.blocked,
         failed=tally.failed,

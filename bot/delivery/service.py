@@ -238,7 +238,7 @@ class DeliveryService:
                 await progress.edit(self.bot, chat_id, message_id, text, None)
                 self._last_edit.pop(broadcast_id, None)
                 return
-            text = progress.progress_text(cat, lang, broadcast_id, tally)
+            text = progress.progress_text(cat, lang, broadcast, tally)
             markup = progress.cancel_keyboard(cat, lang, broadcast_id)
             await progress.edit(self.bot, chat_id, message_id, text, markup)
         finally:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.delivery import outbox, progress
-from bot.handlers import admin_ops
+from bot.delivery.audiences import AudienceError, describe, parse_forms
+from bot.handlers import admin_ops, audience
 from bot.handlers.admin_guard import Handler, admin_lang, admin_only
 from bot.handlers.chat_access import reply
 from bot.telegram.typed_context import BotApp, BotContext
+from storage.audiences import Audience
 from storage.dialect import insert_for
 from storage.models import Admin, Broadcast
 
@@ -38,44 +40,50 @@ async def admin_command(update: Update, ctx: BotContext) -> None:
 
 @admin_only
 async def broadcast_command(update: Update, ctx: BotContext) -> None:
-    """`/broadcast <text>` or `/broadcast` replying to a message: preview, reach, confirm."""
+    """`/broadcast [audience] <text>`, or replying to a message: preview, audience, reach, confirm.
+
+    The audience forms (`topik:olahraga`, `wilayah:jawa-timur`, `bahasa:en`, `kata:banjir`,
+    `jenis:grup`, `audiens:semua`) come before the text; the preview's buttons change them.
+    """
     message, lang = update.effective_message, admin_lang(update)
     if message is None or update.effective_user is None:
         return
     source = message.reply_to_message
-    body = _command_html(message.text_html or "") if source is None else None
+    typed = _command_html(message.text_html or "" if source is None else message.text or "")
+    try:
+        chosen, body = parse_forms(typed)
+    except AudienceError as exc:
+        await reply(update, audience.bad_audience_text(ctx, lang, exc))
+        return
     if source is None and not body:
         await reply(update, ctx.text(lang, "admin.usage.broadcast"))
         return
     async with ctx.sessions.begin() as session:
+        reach = await outbox.count_reach(session, chosen)
+        if reach == 0 and chosen != Audience():
+            # A typed audience nobody is in: say so, draft nothing (the default audience
+            # still gets a preview, so another can be chosen with its buttons).
+            described = describe(ctx.state.catalogue, lang, chosen)
+            await reply(update, ctx.text(lang, "admin.broadcast.empty", audience=described))
+            return
         draft = await outbox.create_broadcast(
             session,
             update.effective_user.id,
             ctx.now(),
-            text=body,
+            text=body if source is None else None,
             source=(source.chat_id, source.message_id) if source is not None else None,
+            audience=chosen,
         )
-        reach = await outbox.count_reach(session)
     # The preview is exactly what chats will get: the same HTML, or a copy of the message.
     if source is not None:
         await ctx.bot.copy_message(message.chat_id, source.chat_id, source.message_id)
     else:
-        await ctx.bot.send_message(message.chat_id, body or "", parse_mode=ParseMode.HTML)
-    buttons = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    ctx.text(lang, "admin.broadcast.confirm"),
-                    callback_data=f"{progress.CONFIRM_PREFIX}{draft.id}",
-                ),
-                InlineKeyboardButton(
-                    ctx.text(lang, "admin.broadcast.cancel"),
-                    callback_data=f"{progress.CANCEL_PREFIX}{draft.id}",
-                ),
-            ]
-        ]
+        await ctx.bot.send_message(message.chat_id, body, parse_mode=ParseMode.HTML)
+    await reply(
+        update,
+        audience.preview_text(ctx, lang, chosen, reach),
+        markup=audience.preview_keyboard(ctx, lang, draft.id, chosen),
     )
-    await reply(update, ctx.text(lang, "admin.broadcast.preview", reach=reach), markup=buttons)
 
 
 def _command_html(text_html: str) -> str:
@@ -94,11 +102,19 @@ async def broadcast_button(update: Update, ctx: BotContext) -> None:
     broadcast_id = int(query.data.rsplit(":", 1)[1])
     lang, now = admin_lang(update), ctx.now()
     chat_id, message_id = query.message.chat.id, query.message.message_id
+    total, described = 0, ""
     async with ctx.sessions.begin() as session:
         broadcast = await session.get(Broadcast, broadcast_id)
         status = broadcast.status if broadcast is not None else None
+        if broadcast is not None:
+            described = describe(ctx.state.catalogue, lang, outbox.audience_of(broadcast))
         if confirm and status == "draft":
-            await outbox.start_broadcast(session, broadcast_id)
+            total = await outbox.start_broadcast(session, broadcast_id)
+        if confirm and status == "draft" and total == 0:
+            # Nobody is in the audience (any more): nothing starts, the preview stays.
+            await query.answer(ctx.text(lang, "admin.broadcast.empty_alert"), show_alert=True)
+            return
+        if confirm and status == "draft":
             await session.execute(
                 sql_update(Broadcast)
                 .where(Broadcast.id == broadcast_id)
@@ -111,8 +127,9 @@ async def broadcast_button(update: Update, ctx: BotContext) -> None:
         service.kick()  # a cancel reaches the rows the sender already queued before it sends
     await query.answer()
     if confirm and status == "draft":
-        text = ctx.text(lang, "admin.broadcast.progress", id=broadcast_id, sent=0, blocked=0,
-                        failed=0, remaining="…", rate="0.0", eta="?")  # fmt: skip
+        text = ctx.text(lang, "admin.broadcast.progress", id=broadcast_id, audience=described,
+                        total=total, sent=0, blocked=0, failed=0, remaining=total, rate="0.0",
+                        eta="?")  # fmt: skip
         markup = progress.cancel_keyboard(ctx.state.catalogue, lang, broadcast_id)
         await progress.edit(ctx.bot, chat_id, message_id, text, markup)
     elif not confirm and status == "draft":
@@ -152,4 +169,7 @@ def register(application: BotApp) -> None:
         application.add_handler(CommandHandler(name, callback, filters=messages))
     application.add_handler(
         CallbackQueryHandler(broadcast_button, pattern=r"^bc:(go|cancel):\d+$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(audience.audience_button, pattern=audience.PATTERN)
     )

@@ -7,20 +7,23 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.delivery import outbox
+from bot.delivery.audiences import describe
 from bot.delivery.outcomes import EVENT_KIND as DELIVERY_EVENTS
 from bot.delivery.outcomes import OUTCOMES
 from bot.delivery.pilihan import local_day, pick_pilihan
+from bot.delivery.progress import Tally
 from bot.handlers.admin_guard import admin_lang, admin_only
 from bot.handlers.chat_access import chat_tz, reply
 from bot.news.fetch.source_guard import RefusedURL, check_source_url
 from bot.news.topics.taxonomy import resolve_topic
 from bot.telegram.formatting import esc
 from bot.telegram.typed_context import BotContext
-from storage import chats, sources
-from storage.models import Article, Source, Story
+from storage import chats, ledger, sources
+from storage.models import Article, Broadcast, Source, Story
 from storage.stats import day_stats
 
 PAGE = 500
@@ -32,6 +35,7 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
     lang = admin_lang(update)
     async with ctx.sessions() as session:
         today = await day_stats(session, ctx.now(), ctx.settings.tz, error_kind=DELIVERY_EVENTS)
+        running = await _running_broadcasts(ctx, session, lang)
     none = ctx.text(lang, "admin.none")
     by_type = ", ".join(f"{k} {v}" for k, v in sorted(today.active_by_type.items())) or none
     topics = ", ".join(f"{k} {v}" for k, v in sorted(today.topics.items(), key=lambda kv: -kv[1]))
@@ -51,8 +55,34 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         failing=esc(", ".join(failing[:15]) or none) + (" …" if len(failing) > 15 else ""),
         shares=today.shares_today,
         shares_by_day=", ".join(f"{day[8:]}/{day[5:7]} {n}" for day, n in today.shares.items()),
+        broadcasts=running,
     )
     await reply(update, text)
+
+
+async def _running_broadcasts(ctx: BotContext, session: AsyncSession, lang: str) -> str:
+    """A line for the running broadcasts: audience, reach and what is left, as the progress
+    message counts them (the reach is the preview's count, fixed at Confirm)."""
+    lines = []
+    for broadcast_id in await outbox.running_broadcasts(session):
+        broadcast = await session.get(Broadcast, broadcast_id)
+        if broadcast is None:
+            continue
+        counts = await ledger.counts(session, broadcast_id=broadcast_id)
+        tally = Tally.of(counts, broadcast.total, 0.0)
+        lines.append(
+            ctx.text(
+                lang,
+                "admin.stats.broadcast",
+                id=broadcast_id,
+                audience=describe(ctx.state.catalogue, lang, outbox.audience_of(broadcast)),
+                total=broadcast.total,
+                remaining=tally.remaining,
+            )
+        )
+    if not lines:
+        return ""
+    return "\n" + ctx.text(lang, "admin.stats.broadcasts", lines="; ".join(lines))
 
 
 @admin_only

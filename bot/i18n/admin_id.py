@@ -5,17 +5,69 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     "admin.refused": "Maaf, perintah ini tidak tersedia untuk Anda.",
     "admin.usage.broadcast": (
-        "Kirim /broadcast diikuti teksnya, atau balas pesan apa pun dengan /broadcast."
+        "Kirim /broadcast diikuti teksnya, atau balas pesan apa pun dengan /broadcast.\n"
+        "Audiens (opsional, sebelum teks): topik:olahraga, wilayah:jawa-timur, bahasa:en, "
+        'kata:banjir atau kata:"banjir bandang", jenis:pribadi|grup|kanal, audiens:semua. '
+        "Tanpa itu, siaran dikirim ke semua pengikut."
     ),
     "admin.broadcast.preview": (
-        "📣 Pratinjau di atas. Pesan akan dikirim ke <b>{reach}</b> obrolan. Kirim sekarang?"
+        "📣 Pratinjau di atas.\nAudiens: {audience}\n"
+        "Pesan akan dikirim ke <b>{reach}</b> obrolan. Kirim sekarang?"
     ),
+    "admin.broadcast.preview_empty": (
+        "📣 Pratinjau di atas.\nAudiens: {audience}\n"
+        "⚠️ Audiens ini kosong: tidak ada obrolan yang akan menerimanya. Pilih audiens lain."
+    ),
+    "admin.broadcast.empty": (
+        "Tidak ada obrolan dalam audiens ini ({audience}), jadi tidak ada yang dikirim."
+    ),
+    "admin.broadcast.empty_alert": "Audiens ini kosong: tidak ada yang dikirim.",
+    "admin.audience.followers": "semua pengikut (Berita Pilihan, topik, wilayah atau kata kunci)",
+    "admin.audience.everyone": "semua obrolan tempat bot berada",
+    "admin.audience.topic": "pengikut topik {name}",
+    "admin.audience.region": "pengikut wilayah {name}",
+    "admin.audience.keyword": "pengikut kata kunci “{keyword}”",
+    "admin.audience.type.private": ", obrolan pribadi saja",
+    "admin.audience.type.group": ", grup saja",
+    "admin.audience.type.channel": ", kanal saja",
+    "admin.audience.lang.id": ", berbahasa Indonesia",
+    "admin.audience.lang.en": ", berbahasa Inggris",
+    "admin.audience.bad.topic": "Topik “{typed}” tidak dikenal. Topik yang ada: {topics}.",
+    "admin.audience.bad.region": (
+        "Wilayah “{typed}” tidak dikenal. Tulis nama provinsi, misalnya wilayah:jawa-timur."
+    ),
+    "admin.audience.bad.language": (
+        "Bahasa “{typed}” tidak dikenal: pakai bahasa:id atau bahasa:en."
+    ),
+    "admin.audience.bad.keyword": "Kata kunci harus 2 sampai {max} huruf.",
+    "admin.audience.bad.type": (
+        "Jenis obrolan “{typed}” tidak dikenal: pakai jenis:pribadi, jenis:grup atau jenis:kanal."
+    ),
+    "admin.audience.bad.base": (
+        "“{typed}” tidak dikenal: pakai audiens:semua atau audiens:pengikut."
+    ),
+    "admin.audience.bad.both": (
+        "Satu siaran untuk satu topik, satu wilayah atau satu kata kunci saja, tidak sekaligus."
+    ),
+    "admin.audience.btn.followers": "👥 Pengikut",
+    "admin.audience.btn.everyone": "🌐 Semua obrolan",
+    "admin.audience.btn.private": "Pribadi",
+    "admin.audience.btn.group": "Grup",
+    "admin.audience.btn.channel": "Kanal",
+    "admin.audience.btn.lang.id": "Bahasa ID",
+    "admin.audience.btn.lang.en": "Bahasa EN",
+    "admin.audience.btn.topics": "🏷 Topik…",
+    "admin.audience.btn.regions": "📍 Wilayah…",
+    "admin.audience.btn.back": "« Kembali",
+    "admin.audience.checked": "✓ {label}",
+    "admin.stats.broadcasts": "Siaran berjalan: {lines}",
+    "admin.stats.broadcast": "#{id} ke {audience}: {total} obrolan, sisa {remaining}",
     "admin.broadcast.confirm": "✅ Kirim",
     "admin.broadcast.cancel": "✖ Batal",
     "admin.broadcast.cancelled": "Siaran #{id} dibatalkan.",
     "admin.broadcast.gone": "Siaran ini sudah tidak menunggu.",
     "admin.broadcast.progress": (
-        "📣 Siaran #{id} berjalan\n"
+        "📣 Siaran #{id} berjalan, ke {audience}: {total} obrolan\n"
         "Terkirim: {sent} · diblokir: {blocked} · gagal: {failed}\n"
         "Sisa: {remaining} · {rate} pesan/dtk · sekitar {eta} lagi"
     ),
@@ -38,7 +90,7 @@ MESSAGES: dict[str, str] = {
         "Menunggu dikirim: {pending}\n"
         "Galat pengiriman terakhir: {last_error}\n"
         "Sumber bermasalah: {failing}\n"
-        "Dibagikan lewat mode inline: {shares} hari ini; per hari: {shares_by_day}"
+        "Dibagikan lewat mode inline: {shares} hari ini; per hari: {shares_by_day}{broadcasts}"
     ),
     "admin.none": "tidak ada",
     "admin.sources.header": "📰 <b>Sumber</b> ({count})",

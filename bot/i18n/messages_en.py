@@ -176,6 +176,7 @@ MESSAGES: dict[str, str] = {
         "/pilihan — today's Berita Pilihan\n"
         "/settings — instant news, Pilihan times, quiet hours, language, time zone\n"
         "/channel — send news to your channel\n"
+        "/privacy — privacy policy; /mydata — your data; /deletemydata — delete your data\n"
         "/help — this help\n\n"
         "In groups only admins change subscriptions. Topics: {topics}."
     ),

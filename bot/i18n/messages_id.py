@@ -188,6 +188,7 @@ MESSAGES: dict[str, str] = {
         "/pilihan — Berita Pilihan hari ini\n"
         "/settings — berita langsung, jam Pilihan, jam tenang, bahasa, zona waktu\n"
         "/channel — kirim berita ke kanal Anda\n"
+        "/privasi — kebijakan privasi; /datasaya — data Anda; /hapusdata — hapus data Anda\n"
         "/help — bantuan ini\n\n"
         "Di grup, hanya admin yang mengubah langganan. Topik: {topics}."
     ),

@@ -27,6 +27,7 @@ from bot.handlers import (
     channels,
     chat_members,
     inline,
+    privacy,
     reading,
     search,
     settings,
@@ -54,6 +55,9 @@ COMMANDS = (
     (("stop",), user.stop),
     (("help", "bantuan"), user.help_command),
     (("channel", "kanal"), channels.channel_command),
+    (("privasi", "privacy"), privacy.privacy_command),
+    (("datasaya", "mydata"), privacy.export_command),
+    (("hapusdata", "deletemydata"), privacy.erase_command),
 )
 MENU = tuple(
     (
@@ -67,6 +71,7 @@ MENU = tuple(
         "settings",
         "stop",
         "help",
+        "privasi",
     )
 )
 
@@ -143,6 +148,7 @@ def register_handlers(application: BotApp) -> None:
     application.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^s\|"))
     application.add_handler(CallbackQueryHandler(search.page_button, pattern=r"^q\|"))
     application.add_handler(CallbackQueryHandler(search.follow_keyword_button, pattern=r"^k\|"))
+    application.add_handler(CallbackQueryHandler(privacy.erase_button, pattern=privacy.PATTERN))
     application.add_handler(CallbackQueryHandler(user.stale_button))
     # Inline mode: `@bot kata` in any chat, and the results readers choose (shares per day).
     application.add_handler(InlineQueryHandler(inline.answer_inline))

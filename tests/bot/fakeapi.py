@@ -162,7 +162,7 @@ class FakeBotAPI(BaseRequest):
         return [
             c
             for c in self.calls
-            if c.method in ("sendMessage", "sendPhoto")
+            if c.method in ("sendMessage", "sendPhoto", "sendDocument")
             and (chat_id is None or c.chat_id == chat_id)
         ]
 
@@ -214,6 +214,10 @@ class FakeBotAPI(BaseRequest):
         """Answer one Bot API call."""
         name = url.rstrip("/").rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.contains_files:
+            # Uploaded files as (file name, bytes), for tests to read what was sent.
+            files = request_data.multipart_data
+            params["_files"] = {k: (v[0], v[1]) for k, v in files.items()}
         return await self.answer(name, params)
 
     async def answer(self, name: str, params: dict[str, Any]) -> tuple[int, bytes]:
@@ -317,6 +321,10 @@ class FakeBotAPI(BaseRequest):
     def _m_sendPhoto(self, params: dict[str, Any]) -> Any:
         photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 640, "height": 360}]
         return self._message(params, caption=_plain(params), photo=photo)
+
+    def _m_sendDocument(self, params: dict[str, Any]) -> Any:
+        document = {"file_id": "d1", "file_unique_id": "u2", "file_name": "file"}
+        return self._message(params, caption=_plain(params), document=document)
 
     def _m_copyMessage(self, params: dict[str, Any]) -> Any:
         self._next_message_id += 1

@@ -67,13 +67,15 @@ async def test_non_admin_is_refused_politely_and_logged(bot: BotHarness) -> None
 
 
 async def test_broadcast_preview_confirm_progress_and_report(bot: BotHarness) -> None:
+    for reader in READERS:
+        await bot.say("/subscribe", user_id=reader)
     update = bot.updates.private("/broadcast Halo pembaca", user_id=ADMIN_ID)
     # Formatting arrives as entities: "Halo" in bold is kept as HTML.
     update["message"]["entities"].append({"type": "bold", "offset": 11, "length": 4})
     calls = await bot.answers_to(update)
     sent_preview, preview = [c for c in calls if c.method == "sendMessage"]
     assert sent_preview.params["text"] == "<b>Halo</b> pembaca"
-    assert "<b>4</b>" in preview.text  # three readers and the admin's own chat
+    assert "<b>3</b>" in preview.text  # the readers; the admin's own chat follows nothing
     labels = buttons(preview)
     confirm = labels["✅ Kirim"]
     assert confirm.startswith("bc:go:") and labels["✖ Batal"].startswith("bc:cancel:")
@@ -87,7 +89,8 @@ async def test_broadcast_preview_confirm_progress_and_report(bot: BotHarness) ->
         if edits and "selesai" in edits[-1].text:
             break
         await asyncio.sleep(0.05)
-    assert "Terkirim: 4" in edits[-1].text and "selesai" in edits[-1].text
+    assert "Terkirim: 3" in edits[-1].text and "selesai" in edits[-1].text
+    assert not bot.api.sent(ADMIN_ID)[-1].text.startswith("<b>Halo")  # not to the admin
 
 
 async def test_broadcast_as_reply_is_copied_and_cancel_before_confirm(bot: BotHarness) -> None:

@@ -18,6 +18,7 @@ from bench.telegram_farm import TelegramFarm
 from bot.delivery import outbox
 from bot.delivery.pacing import effective_rate
 from bot.delivery.service import send_concurrency
+from storage.audiences import EVERYONE
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from tests.bot.fakeapi import BOT_TOKEN
@@ -55,7 +56,9 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_all_with_bounded_dupl
     await upgrade(engine)
     async with session_factory(engine).begin() as s:
         await add_chats(s, CHATS, start=10_000)
-        b = await outbox.create_broadcast(s, 1, NOW, text="<b>Siaran</b> darurat")
+        b = await outbox.create_broadcast(
+            s, 1, NOW, text="<b>Siaran</b> darurat", audience=EVERYONE
+        )
         await outbox.start_broadcast(s, b.id)
     await engine.dispose()
     farm = TelegramFarm(latency=0.005)

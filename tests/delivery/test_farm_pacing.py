@@ -16,6 +16,7 @@ from bench.fanout import farm_call, farm_process
 from bot.config import Settings
 from bot.delivery import outbox
 from bot.delivery.service import utcnow
+from storage.audiences import EVERYONE
 from storage.models import Broadcast
 from tests.bot.fakeapi import BOT_TOKEN
 from tests.delivery.factory import NOW, add_chats, add_story, subscribe
@@ -35,7 +36,7 @@ async def test_a_broadcast_and_pushes_at_the_free_rate_get_no_429_and_reach_ever
             await subscribe(s, pk, "topic", "nasional")
         for n in range(3):
             await add_story(s, f"Berita {n}", ["nasional"], published_at=now)
-        b = await outbox.create_broadcast(s, 1, NOW, text="Siaran untuk semua")
+        b = await outbox.create_broadcast(s, 1, NOW, text="Siaran untuk semua", audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
         # The admin's progress message lives in chat 1: its edits are paced too.
         await s.execute(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox, pushes, quiet
 from storage import ledger
+from storage.audiences import EVERYONE
 from storage.models import Broadcast, Chat, Delivery, DigestItem
 from tests.delivery.factory import NOW, add_chats, add_story, subscribe
 
@@ -165,7 +166,7 @@ async def test_broadcast_enqueued_in_pages_by_cursor_even_by_two_feeders(
     async with sessions.begin() as s:
         await add_chats(s, 2500)
         await s.execute(update(Chat).where(Chat.id == 7).values(active=False))
-        b = await outbox.create_broadcast(s, 1, NOW, text="<b>Halo</b>")
+        b = await outbox.create_broadcast(s, 1, NOW, text="<b>Halo</b>", audience=EVERYONE)
         assert await outbox.start_broadcast(s, b.id) == 2499
 
     async def feeder() -> int:
@@ -195,7 +196,7 @@ async def test_finished_broadcast_is_marked_done(
 ) -> None:
     async with sessions.begin() as s:
         await add_chats(s, 3)
-        b = await outbox.create_broadcast(s, 1, NOW, source=(42, 7))
+        b = await outbox.create_broadcast(s, 1, NOW, source=(42, 7), audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
         assert await outbox.enqueue_broadcast_page(s, b.id, NOW) == 3
         for c in await ledger.claim(s, NOW, 10):
@@ -209,7 +210,7 @@ async def test_pushes_and_digests_are_claimed_before_broadcast_rows(
 ) -> None:
     async with sessions.begin() as s:
         await add_chats(s, 60)
-        b = await outbox.create_broadcast(s, 1, NOW, text="Siaran")
+        b = await outbox.create_broadcast(s, 1, NOW, text="Siaran", audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
         assert await outbox.enqueue_broadcast_page(s, b.id, NOW - timedelta(minutes=5)) == 60
         story = await add_story(s, "Gempa", ["nasional"])

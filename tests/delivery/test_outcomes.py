@@ -12,6 +12,7 @@ from bot.delivery import outbox
 from bot.delivery.pilihan import local_day
 from bot.delivery.service import utcnow
 from storage import ledger
+from storage.audiences import EVERYONE
 from storage.models import EventLog
 from tests.bot import fakeapi
 from tests.bot.harness import make_settings, running_bot
@@ -64,7 +65,7 @@ async def test_outcomes_are_counted_per_day_in_the_ledger(
 async def test_cancelled_rows_are_counted(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions.begin() as s:
         await add_chats(s, 5)
-        b = await outbox.create_broadcast(s, 1, NOW, text="x")
+        b = await outbox.create_broadcast(s, 1, NOW, text="x", audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
         await outbox.enqueue_broadcast_page(s, b.id, NOW)
         assert await outbox.cancel_broadcast(s, b.id, NOW, tz=WIB) == 5

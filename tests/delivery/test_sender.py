@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox
 from bot.delivery.service import utcnow
+from storage.audiences import EVERYONE
 from storage.models import Broadcast, Chat, Delivery
 from tests.bot import fakeapi
 from tests.delivery.factory import NOW, add_chats, add_story, subscribe
@@ -19,7 +20,7 @@ async def start_broadcast(
     rig: Rig, text: str | None = None, source: tuple[int, int] | None = None
 ) -> int:
     async with rig.sessions.begin() as s:
-        b = await outbox.create_broadcast(s, 1, NOW, text=text, source=source)
+        b = await outbox.create_broadcast(s, 1, NOW, text=text, source=source, audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
     rig.service.kick()
     return b.id
@@ -141,7 +142,7 @@ async def test_rows_left_sending_by_a_crash_are_sent_on_start(
 
     async with sessions.begin() as s:
         await add_chats(s, 2, start=70)
-        b = await outbox.create_broadcast(s, 1, NOW, text="x")
+        b = await outbox.create_broadcast(s, 1, NOW, text="x", audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
         await outbox.enqueue_broadcast_page(s, b.id, NOW)
         await ledger.claim(s, NOW, 10)  # a process claimed them, then died (long ago)

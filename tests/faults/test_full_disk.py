@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from bot.delivery import outbox
 from bot.delivery.service import utcnow
+from storage.audiences import EVERYONE
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Delivery
@@ -67,7 +68,9 @@ async def test_a_full_disk_mid_broadcast_loses_nothing_and_sends_nothing_twice(
         sessions = session_factory(engine)
         async with sessions.begin() as s:
             await add_chats(s, CHATS, start=1000)
-            b = await outbox.create_broadcast(s, 1, utcnow(), text="Siaran penting")
+            b = await outbox.create_broadcast(
+                s, 1, utcnow(), text="Siaran penting", audience=EVERYONE
+            )
             await outbox.start_broadcast(s, b.id)
         try:
             with caplog.at_level(logging.WARNING):

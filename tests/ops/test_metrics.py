@@ -24,6 +24,7 @@ from bot.news.fetch.client import Fetcher, FetchPolicy
 from bot.ops.health import OpsServer, start_ops_server
 from bot.ops.metrics import Metrics
 from storage import ledger
+from storage.audiences import EVERYONE
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Delivery
@@ -152,7 +153,9 @@ async def test_delivery_outcomes_429s_and_the_queue_depth_are_exported(
         try:
             idle = await scrape(server)
             async with sessions.begin() as s:
-                broadcast = await outbox.create_broadcast(s, 1, NOW, text="Halo")
+                broadcast = await outbox.create_broadcast(
+                    s, 1, NOW, text="Halo", audience=EVERYONE
+                )
                 await outbox.start_broadcast(s, broadcast.id)
             rig.service.kick()
             await rig.settle(until_open=1)

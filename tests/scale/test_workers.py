@@ -23,6 +23,7 @@ from bench.telegram_farm import TelegramFarm
 from bot.delivery import outbox
 from bot.delivery.pacing import effective_rate
 from bot.delivery.service import send_concurrency
+from storage.audiences import EVERYONE
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from tests.bot.fakeapi import BOT_TOKEN
@@ -106,7 +107,7 @@ async def test_workers_share_sources_and_survive_the_leads_death(
     await upgrade(engine)
     async with session_factory(engine).begin() as s:
         await add_chats(s, CHATS, start=10_000)
-        b = await outbox.create_broadcast(s, 1, NOW, text="Siaran untuk semua")
+        b = await outbox.create_broadcast(s, 1, NOW, text="Siaran untuk semua", audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
     await engine.dispose()
 
