@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, func, literal, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import claimable, insert_for
@@ -76,6 +76,29 @@ async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
         result = await session.execute(stmt.returning(Delivery.id))
         added += len(result.all())
     return added
+
+
+async def owe_selected(
+    session: AsyncSession, chat_pks: Select[Any], kind: str, now: datetime, **keys: Any
+) -> int:
+    """Owe a row (like `owed_row`) to every chat pk `chat_pks` yields, in one INSERT … SELECT.
+
+    Nothing passes through Python, so a page of 100,000 chats costs one round trip and no
+    memory here. Rows already owed (any unique key) are left alone. Returns how many were new.
+    """
+    template = owed_row(0, kind, now, **keys)
+    table = cast(Table, Delivery.__table__)
+    picked = chat_pks.subquery("picked")
+    columns = [name for name in template if name != "chat_pk"]
+    values = [
+        null() if template[name] is None else literal(template[name], table.c[name].type)
+        for name in columns
+    ]
+    # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (its parser is ambiguous).
+    rows = select(picked.c[0], *values).where(picked.c[0].is_not(None))
+    stmt = insert_for(session, Delivery).from_select(["chat_pk", *columns], rows)
+    result = await session.execute(stmt.on_conflict_do_nothing())
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def claim(

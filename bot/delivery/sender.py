@@ -24,18 +24,17 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, MessageId
+from telegram import Bot
 
 from bot.delivery.budget import PACED, SendBudget
 from bot.delivery.compose import Composer, Outgoing, plain_text
-from bot.delivery.errors import Action, Verdict, classify
+from bot.delivery.errors import Action, Verdict
 from bot.delivery.outbox import DEFAULT_TZ
 from bot.delivery.pacing import Pacer
 from bot.delivery.recorder import Outcome, Recorder
-from bot.telegram.outgoing import send_kwargs
+from bot.delivery.transport import PtbTransport, Transport
 from storage import ledger
 from storage.ledger import Claimed
 from storage.outage import Backoff, OutageWatch
@@ -79,8 +78,10 @@ class Sender:
         worker: str | None = None,
         watch: OutageWatch | None = None,
         budget: SendBudget | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self._bot = bot
+        self._transport = transport or PtbTransport(bot)
         self._sessions = sessions
         self._composer = composer
         self.pacer = pacer
@@ -122,6 +123,7 @@ class Sender:
 
     async def run(self) -> None:
         """Send until stopped."""
+        await self._transport.open()
         writer = asyncio.create_task(self._write_loop())
         try:
             while not self._stopping:
@@ -134,7 +136,10 @@ class Sender:
                         log.exception("delivery step failed; retrying")
                     await self._idle(self._backoff.next())
         finally:
-            await self._finish(writer)
+            try:
+                await self._finish(writer)
+            finally:
+                await self._transport.close()
 
     async def stop(self) -> None:
         """Stop claiming, let in-flight sends finish and hand unsent rows back."""
@@ -377,25 +382,7 @@ class Sender:
         await self._budget.flood(chat_id, delay, bot_wide=bot_wide)
 
     async def _attempt(self, item: Outgoing, *, html: bool = True) -> tuple[Verdict, int | None]:
-        common: dict[str, Any] = {
-            "chat_id": item.chat_id,
-            "message_thread_id": item.thread_id or None,
-            "allow_paid_broadcast": True if self._is_paid(item) else None,
-        }
-        try:
-            if item.copy_from is not None:
-                copied: MessageId = await self._bot.copy_message(
-                    from_chat_id=item.copy_from[0], message_id=item.copy_from[1], **common
-                )
-                return Verdict(Action.SENT), copied.message_id
-            assert item.rendered is not None
-            kwargs = send_kwargs(item.rendered)
-            if not html:
-                kwargs["parse_mode"] = None
-            message = await self._bot.send_message(**common, **kwargs)
-            return Verdict(Action.SENT), message.message_id
-        except Exception as exc:
-            return classify(exc), None
+        return await self._transport.send(item, html=html, paid=self._is_paid(item))
 
     async def _write_loop(self) -> None:
         while True:
