@@ -5,6 +5,7 @@ Pushes for new stories are owed by bot.delivery.pushes; quiet hours by bot.deliv
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -129,6 +130,7 @@ async def cancel_broadcast(
         .values(status="cancelled", finished_at=now)
     )
     cancelled = await ledger.cancel_open(session, broadcast_id)
+    await ledger.add_tallies(session, {broadcast_id: Counter(cancelled=cancelled)})
     await ledger.add_outcomes(session, local_day(now, tz), {"cancelled": cancelled})
     return cancelled
 

@@ -218,10 +218,10 @@ class DeliveryService:
         last = self._last_edit.get(broadcast_id)
         now = time.monotonic()
         if not final and last is not None and now - last[0] < PROGRESS_EVERY:
-            return  # before counting: the counts are a GROUP BY over the broadcast's rows
+            return
         async with self._sessions() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
-            counts = await ledger.counts(session, broadcast_id=broadcast_id)
+            counts = await ledger.tally(session, broadcast_id)  # a few rows, never the ledger
         if broadcast is None or broadcast.progress_message_id is None:
             return
         chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
@@ -230,7 +230,7 @@ class DeliveryService:
         sent = counts.get("sent", 0)
         rate = (sent - last[1]) / (now - last[0]) if last and now > last[0] else 0.0
         self._last_edit[broadcast_id] = (now, sent)
-        tally = progress.Tally.of(counts, broadcast.total, rate)
+        tally = progress.Tally.of_tally(counts, broadcast.total, rate)
         cat, lang = self._catalogue, "id"
         # Edits count against the bot's and the admin chat's limits like any message; under
         # flood control a progress edit is skipped (the next tick brings a newer one), while
