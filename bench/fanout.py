@@ -6,7 +6,13 @@ per private chat, 20 a minute per group, 429 with retry_after past them), the de
 this one, which seeds the database, starts the broadcast and reads the farm's /_stats.
 Peak memory is the delivery process's ru_maxrss; the 100,000-chat run stops after
 --memory-seconds (a full send takes about 56 min at 30/s), which the output says.
-Run: python -m bench.fanout [--chats 3000] [--paid] [--memory 1000,100000]
+
+--enqueue-only measures owing a broadcast to every chat instead: a fresh process owes the whole
+audience page by page (each page one INSERT … SELECT, the feeder's own function, pages of
+--page chats), at 1,000 chats and at --chats, with its time and peak memory; --row-by-row
+measures the old way beside it (chat ids read into Python, one VALUES row each, pages of 1,000).
+Run: python -m bench.fanout [--chats 3000] [--paid] [--memory 1000,100000] [--postgres URL]
+     python -m bench.fanout --enqueue-only --chats 1000000 [--row-by-row] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -33,14 +39,15 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.delivery import outbox
+from storage import ledger
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Chat
+from storage.models import Broadcast, Chat
 
 TOKEN = "7000001:AAE_fake-token-for-bench-only-xyz0123"
 FREE_RATE, PAID_RATE = 30.0, 1000.0
@@ -140,6 +147,56 @@ async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds:
         "start_rss_mb": start_rss, "sender": dict(service.sender.stats),
         "cpu_s": usage.ru_utime + usage.ru_stime - cpu_before,
     }))  # fmt: skip
+
+
+async def enqueue_all(database_url: str, page: int, row_by_row: bool) -> None:
+    """Owe the running broadcast to its whole audience, page by page; print JSON."""
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as session:
+            (broadcast_id,) = await outbox.running_broadcasts(session)
+        start_rss, started, rows, pages = rss_mb(), time.monotonic(), 0, 0
+        while True:
+            async with sessions.begin() as session:
+                now = datetime.now(UTC)
+                if row_by_row:
+                    n = await _old_page(session, broadcast_id, now)
+                else:
+                    n = await outbox.enqueue_broadcast_page(session, broadcast_id, now, limit=page)
+            if not n:
+                break
+            rows, pages = rows + n, pages + 1
+        elapsed = time.monotonic() - started
+    finally:
+        await engine.dispose()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "rows": rows, "pages": pages, "seconds": elapsed, "start_rss_mb": start_rss,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }))  # fmt: skip
+
+
+async def _old_page(session: Any, broadcast_id: int, now: datetime) -> int:
+    """The enqueue before the set-based one, for comparison: ids through Python, VALUES rows."""
+    broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
+    ids = list(
+        (
+            await session.scalars(
+                select(Chat.id)
+                .where(Chat.id > broadcast.cursor, Chat.active.is_(True))
+                .order_by(Chat.id)
+                .limit(outbox.PAGE)
+            )
+        ).all()
+    )
+    if not ids:
+        return 0
+    await ledger.enqueue(
+        session, [ledger.owed_row(pk, "broadcast", now, broadcast_id=broadcast_id) for pk in ids]
+    )
+    broadcast.cursor = ids[-1]
+    return len(ids)
 
 
 # -- the orchestrator -----------------------------------------------------------------------
@@ -258,7 +315,11 @@ def main() -> None:
     parser.add_argument("--memory", default="1000,100000", help="chat counts for peak RSS")
     parser.add_argument("--memory-seconds", type=float, default=60.0)
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (default SQLite)")
+    parser.add_argument("--enqueue-only", action="store_true", help="time owing a broadcast")
+    parser.add_argument("--page", type=int, default=50_000, help="chats per INSERT … SELECT")
+    parser.add_argument("--row-by-row", action="store_true", help="also time the old enqueue")
     parser.add_argument("--deliver", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--enqueue", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=FREE_RATE, help=argparse.SUPPRESS)
@@ -266,6 +327,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.deliver:
         asyncio.run(deliver(args.database_url, args.api, args.rate, args.paid, args.seconds))
+        return
+    if args.enqueue:
+        asyncio.run(enqueue_all(args.database_url, args.page, args.row_by_row))
+        return
+    if args.enqueue_only:
+        enqueue_bench(args)
         return
     rate = PAID_RATE if args.paid else FREE_RATE
     sizes = [int(n) for n in args.memory.split(",") if n.strip()]
@@ -285,6 +352,40 @@ def main() -> None:
                   flush=True)  # fmt: skip
             memory[n] = one_run(farm, n, rate, args.paid, seconds, args.postgres)
     report(args, rate, main_run, memory)
+
+
+def enqueue_run(chats: int, pg: str | None, page: int, row_by_row: bool) -> dict[str, Any]:
+    """Seed `chats` chats and a running broadcast; owe it to all of them in a fresh process."""
+    with database(pg) as url:
+        asyncio.run(seed(url, chats))
+        command = [sys.executable, "-m", "bench.fanout", "--enqueue", "--database-url", url,
+                   "--page", str(page)] + (["--row-by-row"] if row_by_row else [])  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"the enqueue process failed:\n{done.stderr[-3000:]}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def enqueue_bench(args: argparse.Namespace) -> None:
+    """Time owing a broadcast to 1,000 chats and to --chats; print a table and one JSON line."""
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    sizes = sorted({1000, args.chats})
+    ways = [("set-based", False)] + ([("row-by-row", True)] if args.row_by_row else [])
+    print(f"owing a broadcast to every chat, {backend}; set-based pages of {args.page} chats"
+          f"{'; row by row in pages of 1000' if args.row_by_row else ''}", flush=True)  # fmt: skip
+    print(f"{'way':>11}{'chats':>10}{'rows':>10}{'pages':>7}{'seconds':>9}{'rows/s':>10}"
+          f"{'RSS start MB':>14}{'peak MB':>9}")  # fmt: skip
+    out: dict[str, Any] = {"bench": "fanout_enqueue", "backend": backend.lower(), "runs": []}
+    for name, old in ways:
+        for n in sizes:
+            r = enqueue_run(n, args.postgres, args.page, old)
+            rate = r["rows"] / r["seconds"] if r["seconds"] else 0.0
+            print(f"{name:>11}{n:>10}{r['rows']:>10}{r['pages']:>7}{r['seconds']:>9.2f}"
+                  f"{rate:>10.0f}{r['start_rss_mb']:>14.1f}{r['peak_rss_mb']:>9.1f}",
+                  flush=True)  # fmt: skip
+            out["runs"].append({"way": name, "chats": n} | r)
+    print(json.dumps(out))
 
 
 def report(args: argparse.Namespace, rate: float, run: Run, memory: dict[int, Run]) -> None:
