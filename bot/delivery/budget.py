@@ -66,7 +66,10 @@ class PostgresBudget:
     ) -> tuple[bool, float]:
         """Take a slot of the free (or paid) pace and the chat's gap, within `patience`."""
         pace, interval = ("paid", self._paid_interval) if paid else ("free", self._free_interval)
-        async with self._sessions.begin() as session:
+        async with self._sessions() as session:
+            # The function is one statement, atomic on its own: no BEGIN and COMMIT around it
+            # (three round trips become one, which matters at 1,000 slots a second).
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await send_budget.take_slot(
                 session, pace, interval, chat_id, chat_gap(chat_type), patience
             )
