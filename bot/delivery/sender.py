@@ -48,6 +48,12 @@ WRITE_BATCH = 500
 # second one transaction per 50 rows instead of one per handful (each is ~7 round trips).
 # Slots stay held meanwhile, so this also bounds how long a slot waits for its record.
 WRITE_LINGER = 0.05
+# Shared-budget slots (PostgreSQL, several processes) are taken for the rows due in the next
+# this-many seconds at once: one round trip for 50 messages at 1,000 a second, still one per
+# message at 30 (a reply from another process then never waits behind a block of them).
+SHARED_AHEAD = 0.05
+# A slot taken ahead is used within this long of its time, or taken again.
+GRANT_KEEP = 0.5
 # Rows claimed (and composed) at once: a bigger claim stalls the event loop long enough to
 # bunch the sends queued behind it.
 FILL_MAX = 256
@@ -121,6 +127,9 @@ class Sender:
         # are still claimed by this sender and go back at the next step that reaches it.
         self._orphans: set[int] = set()
         self._recorder = Recorder(sessions, self.worker, clock, tz, self._watch)
+        # Row id → when its shared slot (taken ahead, with others) comes, on the pacer's clock.
+        self._granted: dict[int, float] = {}
+        self._shared_batch = max(1, int(pacer.rate * SHARED_AHEAD))
 
     def wake(self) -> None:
         """New rows were enqueued (or cancelled): look at the ledger now, not at the next poll."""
@@ -275,6 +284,8 @@ class Sender:
     async def _hand_back(self, items: Sequence[Outgoing]) -> None:
         """Return rows to the ledger, each due when its chat (or the bot) may send again."""
         ids = {item.delivery_id for item in items}  # none of them is in the queue any more
+        for row_id in ids:
+            self._granted.pop(row_id, None)
         now, wall = self.pacer.now(), self._clock()
         by_due: dict[datetime, list[int]] = {}
         for item in items:
@@ -305,6 +316,8 @@ class Sender:
             self._heap = [entry for entry in self._heap if entry[2].delivery_id in owned]
             heapq.heapify(self._heap)
             self._held.difference_update(entry[2].delivery_id for entry in lost)
+            for entry in lost:
+                self._granted.pop(entry[2].delivery_id, None)
             self.stats["dropped"] += len(lost)
             log.info("%d queued deliveries were cancelled or taken away: not sent", len(lost))
 
@@ -323,7 +336,7 @@ class Sender:
         # Hold the chat now, not once the slot comes: a reply to it must not slip in between.
         self.pacer.note_sent(item.chat_id, item.chat_type)
         try:
-            wait = await self._budget.shared_slot(item.chat_id, item.chat_type, paid=paid)
+            wait = await self._shared_wait(item, paid)
         except BaseException:  # the database is gone: the row stays queued, still ours
             self._slots.release()
             self._push(self.pacer.now(), item)
@@ -345,6 +358,50 @@ class Sender:
         task = asyncio.create_task(self._send(item, stamp))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _shared_wait(self, item: Outgoing, paid: bool) -> float | None:
+        """Seconds until `item`'s slot of the shared budget, or None when another process
+        holds its chat. Slots are taken for a batch of rows ready now, in one round trip."""
+        if self._budget.shared is None:
+            return 0.0
+        now = self.pacer.now()
+        at = self._granted.pop(item.delivery_id, None)
+        if at is not None and now - at <= GRANT_KEEP:
+            return max(0.0, at - now)
+        ahead = self._ready_now(self._shared_batch - 1, paid)
+        batch = [item, *(entry[2] for entry in ahead)]
+        try:
+            waits = await self._budget.shared_slots(
+                [(o.chat_id, o.chat_type) for o in batch], paid=paid
+            )
+        except BaseException:
+            for entry in ahead:
+                heapq.heappush(self._heap, entry)
+            raise
+        now = self.pacer.now()
+        for entry, wait in zip(ahead, waits[1:], strict=True):
+            other = entry[2]
+            if wait is None:  # its chat is held elsewhere: queued again for when it is free
+                self._push(self._ready_at(other), other)
+            else:  # back at the head of the queue, in its place, with its slot
+                self._granted[other.delivery_id] = now + wait
+                heapq.heappush(self._heap, entry)
+        return waits[0]
+
+    def _ready_now(self, n: int, paid: bool) -> list[tuple[float, int, Outgoing]]:
+        """Take up to `n` more queued rows of the same pace that could be sent now (the head
+        of the queue, in order), as their queue entries."""
+        now = self.pacer.now()
+        taken: list[tuple[float, int, Outgoing]] = []
+        others: list[tuple[float, int, Outgoing]] = []
+        while self._heap and len(taken) < n and self._heap[0][0] <= now:
+            entry = heapq.heappop(self._heap)
+            item = entry[2]
+            ok = self._is_paid(item) == paid and self._ready_at(item) <= now
+            (taken if ok and item.delivery_id not in self._granted else others).append(entry)
+        for entry in others:
+            heapq.heappush(self._heap, entry)
+        return taken
 
     def _is_paid(self, item: Outgoing) -> bool:
         # Paid broadcasting costs Stars per message: only admin broadcasts use it.

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.config import Settings
+from bot.delivery.budget import SendBudget
 from bot.delivery.compose import Composer
 from bot.delivery.service import DeliveryService, build_service
 from bot.delivery.transport import LeanTransport
@@ -126,6 +127,7 @@ async def delivery_rig(
     composer: Composer | None = None,
     api: FakeBotAPI | None = None,
     lean: bool | None = None,
+    budget: SendBudget | None = None,
 ) -> AsyncIterator[Rig]:
     """A started service (fast pacing when `paid`) on a fresh fake Bot API; stopped after.
 
@@ -155,6 +157,7 @@ async def delivery_rig(
             clock=clock,
             composer=composer,
             transport=transport,
+            budget=budget,
         )
         await service.start()
         try:

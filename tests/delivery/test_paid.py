@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.delivery import outbox
+from bot.delivery.budget import PostgresBudget, SendBudget
 from bot.delivery.compose import Outgoing
 from bot.delivery.errors import Action, Verdict
+from bot.delivery.pacing import Pacer
 from bot.delivery.progress import Tally
 from bot.delivery.transport import LeanTransport, PtbTransport
 from bot.telegram.formatting import AppButton, Rendered
@@ -288,3 +290,49 @@ async def test_progress_edits_read_the_tally_not_the_ledger(
         edit = rig.api.of("editMessageText")[-1]
     assert "Terkirim: 30 " in edit.text  # the sent count, from the tally
     assert statements and not [sql for sql in statements if "deliveries" in sql.lower()]
+
+
+# -- the shared budget, a batch at a time ---------------------------------------------------
+
+
+def postgres_only(sessions: async_sessionmaker[AsyncSession]) -> None:
+    bind = sessions.kw["bind"]
+    if bind.dialect.name != "postgresql":
+        pytest.skip("the shared budget lives in PostgreSQL (SQLite runs one process)")
+
+
+async def test_a_batch_of_shared_slots_is_what_one_by_one_would_give(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    postgres_only(sessions)
+    budget = PostgresBudget(sessions, 1000.0)
+    await budget.defer_chat(3, 30)  # flood control on chat 3, seen by every process
+    chats = [(1, "private"), (2, "private"), (3, "private"), (4, "private"), (-5, "group")]
+    taken = await budget.take_many(chats, paid=True, patience=60)
+    granted = [wait for ok, wait in taken if ok]
+    assert [ok for ok, _ in taken] == [True, True, False, True, True]
+    assert 29 < taken[2][1] <= 30  # the held chat says when it is free, and takes no slot
+    gaps = [b - a for a, b in zip(granted, granted[1:], strict=False)]
+    assert all(abs(gap - budget._paid_interval) < 0.002 for gap in gaps)  # one slot each
+    # The chats now hold their gaps for everyone: a reply to chat 1 waits about a second,
+    # and the pace goes on after the batch.
+    ok, wait = await budget.take(1, "private", paid=True, patience=0.1)
+    assert not ok and 0.9 < wait <= 1.1
+    ok, wait = await budget.take(9, "private", paid=True, patience=1)
+    assert ok and wait >= granted[-1] - 0.05
+
+
+async def test_a_paid_broadcast_on_the_shared_budget_reaches_everyone_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    postgres_only(sessions)
+    async with sessions.begin() as s:
+        await add_chats(s, 400, start=1)
+    budget = SendBudget(Pacer(1000.0), PostgresBudget(sessions, 1000.0))
+    async with delivery_rig(sessions, budget=budget, lean=True) as rig:
+        rig.api.fail(fakeapi.retry_after(1), chat_id=7)  # one chat deferred on the way
+        await start_broadcast(rig, text="Halo")
+        await rig.settle(within=60)
+        sent = [int(str(c.chat_id)) for c in rig.api.sent()]
+    assert sorted(set(sent)) == list(range(1, 401))
+    assert len(sent) == 401 and sent.count(7) == 2  # the refused try, then once more
