@@ -6,7 +6,13 @@ per private chat, 20 a minute per group, 429 with retry_after past them), the de
 this one, which seeds the database, starts the broadcast and reads the farm's /_stats.
 Peak memory is the delivery process's ru_maxrss; the 100,000-chat run stops after
 --memory-seconds (a full send takes about 56 min at 30/s), which the output says.
-Run: python -m bench.fanout [--chats 3000] [--paid] [--memory 1000,100000]
+
+--enqueue-only measures owing a broadcast to every chat instead: a fresh process owes the whole
+audience page by page (each page one INSERT … SELECT, the feeder's own function, pages of
+--page chats), at 1,000 chats and at --chats, with its time and peak memory; --row-by-row
+measures the old way beside it (chat ids read into Python, one VALUES row each, pages of 1,000).
+Run: python -m bench.fanout [--chats 3000] [--paid] [--memory 1000,100000] [--postgres URL]
+     python -m bench.fanout --enqueue-only --chats 1000000 [--row-by-row] [--postgres URL]
 
 `--audience` measures only the enqueuing of a broadcast (no farm, no sending): the time and
 memory to owe it to a targeted audience of --chats chats (default 100,000 then) against
@@ -29,6 +35,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,15 +44,16 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.delivery import outbox
+from storage import ledger
 from storage.audiences import EVERYONE, Audience
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Chat, Delivery, Subscription
+from storage.models import Broadcast, Chat, Delivery, Subscription
 
 TOKEN = "7000001:AAE_fake-token-for-bench-only-xyz0123"
 FREE_RATE, PAID_RATE = 30.0, 1000.0
@@ -104,6 +112,8 @@ async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds:
     """Run the delivery service until the broadcast is done (or `seconds`); print JSON."""
     from bench.delivery_worker import all_done, make_bot
     from bot.config import Settings
+    from bot.delivery.budget import PostgresBudget, SendBudget
+    from bot.delivery.pacing import Pacer, effective_rate
     from bot.delivery.service import build_service
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -119,7 +129,14 @@ async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds:
     sessions = session_factory(engine)
     bot = make_bot(settings, TOKEN)
     await bot.initialize()
-    service = build_service(bot, sessions, settings, bot_username=lambda: None)
+    # As `newsbot run` and `worker` do: on PostgreSQL every slot is also taken from the budget
+    # all processes share (bot.cli.processes.build_budget).
+    rate = effective_rate(settings.send_rate, settings.paid_broadcast)
+    shared = (
+        PostgresBudget(sessions, rate) if engine.url.get_backend_name() == "postgresql" else None
+    )
+    budget = SendBudget(Pacer(rate), shared)
+    service = build_service(bot, sessions, settings, bot_username=lambda: None, budget=budget)
     start_rss = rss_mb()
     before = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = before.ru_utime + before.ru_stime
@@ -127,12 +144,13 @@ async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds:
     await service.start()
     finished = False
     try:
+        # Look once a second, without kicking: the delivery process's own ticks feed the
+        # broadcast, and this loop's queries count in the CPU a message costs.
         while time.monotonic() - started < seconds:
             if await all_done(sessions):
                 finished = True
                 break
-            service.kick()
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(1.0)
     finally:
         elapsed = time.monotonic() - started
         await service.stop()
@@ -144,6 +162,56 @@ async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds:
         "start_rss_mb": start_rss, "sender": dict(service.sender.stats),
         "cpu_s": usage.ru_utime + usage.ru_stime - cpu_before,
     }))  # fmt: skip
+
+
+async def enqueue_all(database_url: str, page: int, row_by_row: bool) -> None:
+    """Owe the running broadcast to its whole audience, page by page; print JSON."""
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as session:
+            (broadcast_id,) = await outbox.running_broadcasts(session)
+        start_rss, started, rows, pages = rss_mb(), time.monotonic(), 0, 0
+        while True:
+            async with sessions.begin() as session:
+                now = datetime.now(UTC)
+                if row_by_row:
+                    n = await _old_page(session, broadcast_id, now)
+                else:
+                    n = await outbox.enqueue_broadcast_page(session, broadcast_id, now, limit=page)
+            if not n:
+                break
+            rows, pages = rows + n, pages + 1
+        elapsed = time.monotonic() - started
+    finally:
+        await engine.dispose()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "rows": rows, "pages": pages, "seconds": elapsed, "start_rss_mb": start_rss,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }))  # fmt: skip
+
+
+async def _old_page(session: Any, broadcast_id: int, now: datetime) -> int:
+    """The enqueue before the set-based one, for comparison: ids through Python, VALUES rows."""
+    broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
+    ids = list(
+        (
+            await session.scalars(
+                select(Chat.id)
+                .where(Chat.id > broadcast.cursor, Chat.active.is_(True))
+                .order_by(Chat.id)
+                .limit(outbox.PAGE)
+            )
+        ).all()
+    )
+    if not ids:
+        return 0
+    await ledger.enqueue(
+        session, [ledger.owed_row(pk, "broadcast", now, broadcast_id=broadcast_id) for pk in ids]
+    )
+    broadcast.cursor = ids[-1]
+    return len(ids)
 
 
 # -- the orchestrator -----------------------------------------------------------------------
@@ -265,7 +333,11 @@ def main() -> None:
     parser.add_argument("--memory", default="1000,100000", help="chat counts for peak RSS")
     parser.add_argument("--memory-seconds", type=float, default=60.0)
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (default SQLite)")
+    parser.add_argument("--enqueue-only", action="store_true", help="time owing a broadcast")
+    parser.add_argument("--page", type=int, default=50_000, help="chats per INSERT … SELECT")
+    parser.add_argument("--row-by-row", action="store_true", help="also time the old enqueue")
     parser.add_argument("--deliver", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--enqueue", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=FREE_RATE, help=argparse.SUPPRESS)
@@ -277,6 +349,12 @@ def main() -> None:
     args.chats = args.chats or 3000
     if args.deliver:
         asyncio.run(deliver(args.database_url, args.api, args.rate, args.paid, args.seconds))
+        return
+    if args.enqueue:
+        asyncio.run(enqueue_all(args.database_url, args.page, args.row_by_row))
+        return
+    if args.enqueue_only:
+        enqueue_bench(args)
         return
     rate = PAID_RATE if args.paid else FREE_RATE
     sizes = [int(n) for n in args.memory.split(",") if n.strip()]
@@ -298,6 +376,40 @@ def main() -> None:
     report(args, rate, main_run, memory)
 
 
+def enqueue_run(chats: int, pg: str | None, page: int, row_by_row: bool) -> dict[str, Any]:
+    """Seed `chats` chats and a running broadcast; owe it to all of them in a fresh process."""
+    with database(pg) as url:
+        asyncio.run(seed(url, chats))
+        command = [sys.executable, "-m", "bench.fanout", "--enqueue", "--database-url", url,
+                   "--page", str(page)] + (["--row-by-row"] if row_by_row else [])  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"the enqueue process failed:\n{done.stderr[-3000:]}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def enqueue_bench(args: argparse.Namespace) -> None:
+    """Time owing a broadcast to 1,000 chats and to --chats; print a table and one JSON line."""
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    sizes = sorted({1000, args.chats})
+    ways = [("set-based", False)] + ([("row-by-row", True)] if args.row_by_row else [])
+    print(f"owing a broadcast to every chat, {backend}; set-based pages of {args.page} chats"
+          f"{'; row by row in pages of 1000' if args.row_by_row else ''}", flush=True)  # fmt: skip
+    print(f"{'way':>11}{'chats':>10}{'rows':>10}{'pages':>7}{'seconds':>9}{'rows/s':>10}"
+          f"{'RSS start MB':>14}{'peak MB':>9}")  # fmt: skip
+    out: dict[str, Any] = {"bench": "fanout_enqueue", "backend": backend.lower(), "runs": []}
+    for name, old in ways:
+        for n in sizes:
+            r = enqueue_run(n, args.postgres, args.page, old)
+            rate = r["rows"] / r["seconds"] if r["seconds"] else 0.0
+            print(f"{name:>11}{n:>10}{r['rows']:>10}{r['pages']:>7}{r['seconds']:>9.2f}"
+                  f"{rate:>10.0f}{r['start_rss_mb']:>14.1f}{r['peak_rss_mb']:>9.1f}",
+                  flush=True)  # fmt: skip
+            out["runs"].append({"way": name, "chats": n} | r)
+    print(json.dumps(out))
+
+
 def report(args: argparse.Namespace, rate: float, run: Run, memory: dict[int, Run]) -> None:
     """Print the table and the JSON line."""
     pct = run.rate / rate * 100
@@ -309,7 +421,8 @@ def report(args: argparse.Namespace, rate: float, run: Run, memory: dict[int, Ru
     print(f"delivery process CPU: {run.cpu_ms_per_message:.2f} ms a message (event loop and "
           "the database driver's thread; at 30/s mostly waiting)")  # fmt: skip
     if args.paid:
-        print(f"engine sustained {run.rate:.0f} messages/s with SEND_RATE={rate:.0f} (goal 1000)")
+        print(f"engine sustained {run.rate:.0f} messages/s with SEND_RATE={rate:.0f} (goal 1000)"
+              " in 1 delivery process (the lead's one sender)")  # fmt: skip
     else:
         verdict = "met" if pct >= 95 and run.farm["too_many"] == 0 else "MISSED"
         print(f"targets (rate ≥ 95 % of SEND_RATE, 0 × 429, 0 lost, 0 duplicates): {verdict}")
@@ -324,12 +437,15 @@ def report(args: argparse.Namespace, rate: float, run: Run, memory: dict[int, Ru
         "send_rate": rate,
         "paid": args.paid,
         "backend": "postgresql" if args.postgres else "sqlite",
+        "processes": 1,
+        "shared_budget": bool(args.postgres),
         "sent": run.received,
         "wall_s": round(run.elapsed, 2),
         "achieved_rate": round(run.rate, 2),
         "rate_pct": round(pct, 1),
         "worst_second": run.farm["worst_second"],
         "too_many_429": run.farm["too_many"],
+        "too_many_by_limit": dict(Counter(limit for _, limit in run.farm["refused"])),
         "lost": run.lost,
         "duplicates": run.duplicates,
         "peak_rss_mb": round(run.peak_rss_mb, 1),
@@ -414,7 +530,7 @@ async def seed_audience(database_url: str, chats: int) -> None:
         await engine.dispose()
 
 
-async def enqueue_all(database_url: str, audience: Audience) -> tuple[int, int, float, float]:
+async def enqueue_audience(database_url: str, audience: Audience) -> tuple[int, int, float, float]:
     """Draft, confirm and owe one broadcast to `audience`, page by page as the feeder does.
 
     Returns (reach, rows owed, seconds to count the reach, seconds to owe every row); the
@@ -447,12 +563,12 @@ async def enqueue_all(database_url: str, audience: Audience) -> tuple[int, int, 
 
 
 def _measure(database_url: str, audience: Audience) -> tuple[int, int, float, float, float]:
-    """enqueue_all timed as it is, then again under tracemalloc for its peak allocation (MB)."""
+    """enqueue_audience timed, then again under tracemalloc for its peak allocation (MB)."""
     import tracemalloc
 
-    reach, owed, counted, enqueued = asyncio.run(enqueue_all(database_url, audience))
+    reach, owed, counted, enqueued = asyncio.run(enqueue_audience(database_url, audience))
     tracemalloc.start()
-    asyncio.run(enqueue_all(database_url, audience))
+    asyncio.run(enqueue_audience(database_url, audience))
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return reach, owed, counted, enqueued, peak

@@ -201,6 +201,7 @@ async def serve(limits: Limits | None, paid_rate: int) -> None:
 
     async def reset(_: web.Request) -> web.Response:
         farm.received.clear()
+        farm.refused.clear()
         farm.too_many = 0
         return web.json_response({"ok": True})
 

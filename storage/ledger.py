@@ -5,22 +5,52 @@ Repositories never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import claimable, insert_for
-from storage.models import Delivery, DeliveryOutcome, HourlyOutcome
+from storage.dialect import claimable, dialect_name, insert_for
+from storage.models import BroadcastTally, Delivery, DeliveryOutcome, HourlyOutcome, UTCDateTime
 
 # Rows per INSERT: 10 columns × 1000 stays far below SQLite's and asyncpg's parameter limits.
 INSERT_CHUNK = 1000
 OPEN_STATUSES = ("pending", "sending")
 # Pushes and digests go before broadcast rows: a push never waits behind a long broadcast.
 PRIORITY = {"broadcast": 1}
+# What rows add to their broadcasts' tallies (outcomes: sent, blocked, failed, cancelled).
+Tallies = dict[int, Counter[str]]  # broadcast id → outcome → rows
+
+_MARK_SENT_PG = text(
+    "UPDATE deliveries AS d SET status = 'sent', telegram_message_id = v.mid, sent_at = :now "
+    "FROM unnest(:ids, :mids) AS v(id, mid), "
+    "(SELECT id, status FROM deliveries WHERE id = ANY(:ids) AND status <> 'sent' "
+    "FOR UPDATE) AS old "
+    "WHERE d.id = v.id AND old.id = d.id AND d.status <> 'sent' "
+    "RETURNING d.broadcast_id, old.status AS was"
+).bindparams(
+    bindparam("ids", type_=ARRAY(BigInteger)),
+    bindparam("mids", type_=ARRAY(BigInteger)),
+    bindparam("now", type_=UTCDateTime()),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +108,29 @@ async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
     return added
 
 
+async def owe_selected(
+    session: AsyncSession, chat_pks: Select[Any], kind: str, now: datetime, **keys: Any
+) -> int:
+    """Owe a row (like `owed_row`) to every chat pk `chat_pks` yields, in one INSERT … SELECT.
+
+    Nothing passes through Python, so a page of 100,000 chats costs one round trip and no
+    memory here. Rows already owed (any unique key) are left alone. Returns how many were new.
+    """
+    template = owed_row(0, kind, now, **keys)
+    table = cast(Table, Delivery.__table__)
+    picked = chat_pks.subquery("picked")
+    columns = [name for name in template if name != "chat_pk"]
+    values = [
+        null() if template[name] is None else literal(template[name], table.c[name].type)
+        for name in columns
+    ]
+    # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (its parser is ambiguous).
+    rows = select(picked.c[0], *values).where(picked.c[0].is_not(None))
+    stmt = insert_for(session, Delivery).from_select(["chat_pk", *columns], rows)
+    result = await session.execute(stmt.on_conflict_do_nothing())
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def claim(
     session: AsyncSession, now: datetime, limit: int, *, worker: str = "-"
 ) -> list[Claimed]:
@@ -132,44 +185,103 @@ async def claim(
 
 async def mark_sent(
     session: AsyncSession, delivery_id: int, message_id: int | None, now: datetime
-) -> None:
-    """Record that Telegram accepted the message.
+) -> Tallies:
+    """Record that Telegram accepted the message; return what it adds to its broadcast.
 
     Whoever holds the row now: it was delivered, so it is sent, even if it was cancelled while
     in flight or its claim was taken away (another holder then sees it is no longer theirs).
     """
-    await mark_sent_many(session, [(delivery_id, message_id)], now)
+    return await mark_sent_many(session, [(delivery_id, message_id)], now)
 
 
 async def mark_sent_many(
     session: AsyncSession, sent: Sequence[tuple[int, int | None]], now: datetime
-) -> None:
-    """`mark_sent` for many rows, (row id, Telegram message id) each, in one executemany."""
+) -> Tallies:
+    """`mark_sent` for many rows, (row id, Telegram message id) each, in one round trip.
+
+    Returns, per broadcast, what the rows that changed add to its tally (a row cancelled
+    while in flight moves from cancelled to sent); `add_tallies` writes them.
+    """
+    tallies: Tallies = {}
     if not sent:
-        return
-    # One statement compiled once and executed per row: at 1000 messages a second, building
-    # an UPDATE per row was a good part of the sender's CPU.
-    table = cast(Table, Delivery.__table__)
-    stmt = (
-        table.update()
-        .where(table.c.id == bindparam("row_id"), table.c.status != "sent")
-        .values(status="sent", telegram_message_id=bindparam("message_id"), sent_at=now)
+        return tallies
+    if dialect_name(session) == "postgresql":
+        # One statement for the batch: the ids and message ids go as two arrays. The row's
+        # previous status comes from the locked sub-select (RETURNING sees only the new row).
+        result = await session.execute(
+            _MARK_SENT_PG,
+            {"ids": [i for i, _ in sent], "mids": [m for _, m in sent], "now": now},
+        )
+        changed = [(r.broadcast_id, r.was) for r in result]
+    else:
+        # SQLite: one writer at a time, so what is read here is what the update changes.
+        ids = [i for i, _ in sent]
+        found = await session.execute(
+            select(Delivery.broadcast_id, Delivery.status).where(
+                Delivery.id.in_(ids), Delivery.status != "sent"
+            )
+        )
+        changed = [(r.broadcast_id, r.status) for r in found]
+        # One statement compiled once and executed per row (building an UPDATE per row was a
+        # good part of the sender's CPU).
+        table = cast(Table, Delivery.__table__)
+        stmt = (
+            table.update()
+            .where(table.c.id == bindparam("row_id"), table.c.status != "sent")
+            .values(status="sent", telegram_message_id=bindparam("message_id"), sent_at=now)
+        )
+        await session.execute(stmt, [{"row_id": i, "message_id": m} for i, m in sent])
+    for broadcast_id, was in changed:
+        if broadcast_id is not None:
+            tally = tallies.setdefault(broadcast_id, Counter())
+            tally["sent"] += 1
+            if was == "cancelled":
+                tally["cancelled"] -= 1
+    return tallies
+
+
+async def add_tallies(session: AsyncSession, tallies: Tallies) -> None:
+    """Add outcomes to their broadcasts' tallies (one upsert per broadcast and outcome).
+
+    Always in the same order (broadcast, outcome): two recorders adding at once wait for each
+    other, never deadlock.
+    """
+    for broadcast_id in sorted(tallies):
+        for outcome, n in sorted(tallies[broadcast_id].items()):
+            if not n:
+                continue
+            stmt = insert_for(session, BroadcastTally).values(
+                broadcast_id=broadcast_id, outcome=outcome, count=n
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["broadcast_id", "outcome"],
+                set_={"count": BroadcastTally.count + stmt.excluded.count},
+            )
+            await session.execute(stmt)
+
+
+async def tally(session: AsyncSession, broadcast_id: int) -> dict[str, int]:
+    """A broadcast's rows per outcome (sent, blocked, failed, cancelled): a few rows read."""
+    query = select(BroadcastTally.outcome, BroadcastTally.count).where(
+        BroadcastTally.broadcast_id == broadcast_id
     )
-    await session.execute(stmt, [{"row_id": i, "message_id": m} for i, m in sent])
+    return {outcome: int(n) for outcome, n in (await session.execute(query)).all()}
 
 
 async def mark_failed(
     session: AsyncSession, delivery_id: int, error: str, *, worker: str = "-"
-) -> None:
-    """Give up on a row for good (a permanent error)."""
-    await _finish(session, delivery_id, worker, status="failed", error=error[:1000])
+) -> Tallies:
+    """Give up on a row for good (a permanent error); return what it adds to its broadcast."""
+    found = await _finish(session, delivery_id, worker, status="failed", error=error[:1000])
+    return _tally(found, "failed")
 
 
 async def mark_skipped(
     session: AsyncSession, delivery_id: int, reason: str, *, worker: str = "-"
-) -> None:
-    """Skip a row whose chat is gone."""
-    await _finish(session, delivery_id, worker, status="skipped", error=reason[:1000])
+) -> Tallies:
+    """Skip a row whose chat is gone; return what it adds to its broadcast."""
+    found = await _finish(session, delivery_id, worker, status="skipped", error=reason[:1000])
+    return _tally(found, "blocked")
 
 
 async def reschedule(
@@ -263,14 +375,16 @@ async def recover(session: AsyncSession, now: datetime, lease: timedelta) -> int
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def skip_chat(session: AsyncSession, chat_pk: int, reason: str) -> int:
-    """Skip every open row of a chat that is gone; return how many."""
+async def skip_chat(session: AsyncSession, chat_pk: int, reason: str) -> Tallies:
+    """Skip every open row of a chat that is gone; return what they add to broadcasts."""
     result = await session.execute(
         update(Delivery)
         .where(Delivery.chat_pk == chat_pk, Delivery.status.in_(OPEN_STATUSES))
         .values(status="skipped", error=reason[:1000])
+        .returning(Delivery.broadcast_id)
+        .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return _tally(list(result.scalars()), "blocked")
 
 
 async def counts(session: AsyncSession, *, broadcast_id: int | None = None) -> dict[str, int]:
@@ -348,10 +462,12 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
     return value
 
 
-async def _finish(session: AsyncSession, delivery_id: int, worker: str, **values: Any) -> None:
+async def _finish(
+    session: AsyncSession, delivery_id: int, worker: str, **values: Any
+) -> list[int | None]:
     # Only a row this worker holds is finished: a recovered, re-claimed or cancelled row is
-    # left to whoever holds it now.
-    await session.execute(
+    # left to whoever holds it now. Returns the changed row's broadcast id ([] when none).
+    result = await session.execute(
         update(Delivery)
         .where(
             Delivery.id == delivery_id,
@@ -359,4 +475,22 @@ async def _finish(session: AsyncSession, delivery_id: int, worker: str, **values
             Delivery.claimed_by == worker,
         )
         .values(**values)
+        .returning(Delivery.broadcast_id)
+        .execution_options(synchronize_session=False)
     )
+    return list(result.scalars())
+
+
+def _tally(broadcast_ids: Sequence[int | None], outcome: str) -> Tallies:
+    tallies: Tallies = {}
+    for broadcast_id in broadcast_ids:
+        if broadcast_id is not None:
+            tallies.setdefault(broadcast_id, Counter())[outcome] += 1
+    return tallies
+
+
+def merge(into: Tallies, more: Tallies) -> Tallies:
+    """Add `more` to `into`; return `into`."""
+    for broadcast_id, tally in more.items():
+        into.setdefault(broadcast_id, Counter()).update(tally)
+    return into

@@ -255,6 +255,23 @@ class Broadcast(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class BroadcastTally(Base):
+    """A broadcast's rows per outcome (sent, blocked, failed, cancelled), added to in the
+    transaction that records them (storage.ledger): progress never counts a million rows.
+
+    Rows of their own, not columns of `broadcasts`: a recorder adding to them never waits for
+    the broadcast's row, which the feeder and a cancel lock.
+    """
+
+    __tablename__ = "broadcast_tallies"
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Delivery(Base):
     """The ledger: one row per message owed to a chat, marked sent only after Telegram said so.
 

@@ -9,9 +9,11 @@ the health check.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import BigInteger, Float, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_for
@@ -20,6 +22,10 @@ from storage.models import SendBudget, SendBudgetChat, SenderHeartbeat
 _TAKE = text(
     "SELECT granted, wait FROM newsbot_take_send_slot(:pace, :interval, :chat, :gap, :patience)"
 )
+_TAKE_MANY = text(
+    "SELECT idx, granted, wait "
+    "FROM newsbot_take_send_slots(:pace, :interval, :chats, :gaps, :patience) ORDER BY idx"
+).bindparams(bindparam("chats", type_=ARRAY(BigInteger)), bindparam("gaps", type_=ARRAY(Float)))
 _DEFER = text(
     "INSERT INTO send_budget_chats (chat_key, ready_at) "
     "VALUES (:chat, clock_timestamp() + make_interval(secs => :seconds)) "
@@ -60,6 +66,28 @@ async def take_slot(
         )
     ).one()
     return bool(row.granted), max(0.0, float(row.wait))
+
+
+async def take_slots(
+    session: AsyncSession,
+    pace: str,
+    interval: float,
+    chats: Sequence[tuple[int, float]],
+    patience: float,
+) -> list[tuple[bool, float]]:
+    """`take_slot` for several messages, (chat, its gap) each, in one round trip: each gets the
+    next free slot of `pace` in turn, or nothing (with the wait) when its chat is not free."""
+    result = await session.execute(
+        _TAKE_MANY,
+        {
+            "pace": pace,
+            "interval": interval,
+            "chats": [chat for chat, _ in chats],
+            "gaps": [gap for _, gap in chats],
+            "patience": patience,
+        },
+    )
+    return [(bool(r.granted), max(0.0, float(r.wait))) for r in result]
 
 
 async def defer_chat(session: AsyncSession, chat_key: int, seconds: float) -> None:

@@ -44,6 +44,12 @@ class SharedBudget(Protocol):
         """(True, wait before sending) when a slot was taken; else (False, wait until free)."""
         ...
 
+    async def take_many(
+        self, chats: list[tuple[int, str]], *, paid: bool, patience: float
+    ) -> list[tuple[bool, float]]:
+        """`take` for several messages (chat, chat type) at once, in order."""
+        ...
+
     async def defer_chat(self, chat_id: int, seconds: float) -> None:
         """Hold a chat back."""
         ...
@@ -66,10 +72,23 @@ class PostgresBudget:
     ) -> tuple[bool, float]:
         """Take a slot of the free (or paid) pace and the chat's gap, within `patience`."""
         pace, interval = ("paid", self._paid_interval) if paid else ("free", self._free_interval)
-        async with self._sessions.begin() as session:
+        async with self._sessions() as session:
+            # The function is one statement, atomic on its own: no BEGIN and COMMIT around it
+            # (three round trips become one, which matters at 1,000 slots a second).
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await send_budget.take_slot(
                 session, pace, interval, chat_id, chat_gap(chat_type), patience
             )
+
+    async def take_many(
+        self, chats: list[tuple[int, str]], *, paid: bool, patience: float
+    ) -> list[tuple[bool, float]]:
+        """Slots for several messages in one round trip (the sender's batches)."""
+        pace, interval = ("paid", self._paid_interval) if paid else ("free", self._free_interval)
+        with_gaps = [(chat, chat_gap(kind)) for chat, kind in chats]
+        async with self._sessions() as session:
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            return await send_budget.take_slots(session, pace, interval, with_gaps, patience)
 
     async def defer_chat(self, chat_id: int, seconds: float) -> None:
         """Hold a chat back for every process."""
@@ -106,6 +125,20 @@ class SendBudget:
             return wait
         self.pacer.defer_chat(chat_id, wait)
         return None
+
+    async def shared_slots(
+        self, chats: list[tuple[int, str]], *, paid: bool
+    ) -> list[float | None]:
+        """`shared_slot` for several messages (chat, chat type) in one round trip, in order."""
+        if self.shared is None:
+            return [0.0] * len(chats)
+        taken = await self.shared.take_many(chats, paid=paid, patience=60.0)
+        waits: list[float | None] = []
+        for (chat_id, _), (granted, wait) in zip(chats, taken, strict=True):
+            if not granted:
+                self.pacer.defer_chat(chat_id, wait)
+            waits.append(wait if granted else None)
+        return waits
 
     async def reply_slot(self, chat_id: int | None, chat_type: str, *, patience: float) -> bool:
         """Wait for a slot for a reply (at most `patience` s); False when none comes in time.

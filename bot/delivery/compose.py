@@ -114,7 +114,9 @@ class Composer:
             story_ids.update(r.story_ids or ([r.story_id] if r.story_id else []))
         stories = await _by_id(session, Story, story_ids)
         views = {v.id: v for v in await views_of(session, list(stories.values()))}
-        return [self._safe(r, chats.get(r.chat_pk), broadcasts, views) for r in rows]
+        # One `Rendered` per broadcast for the whole batch: the lean path serialises it once.
+        texts = {i: Rendered(text=b.text or "") for i, b in broadcasts.items()}
+        return [self._safe(r, chats.get(r.chat_pk), broadcasts, views, texts) for r in rows]
 
     def _safe(
         self,
@@ -122,10 +124,11 @@ class Composer:
         chat: Chat | None,
         broadcasts: dict[int, Broadcast],
         views: dict[int, StoryView],
+        texts: dict[int, Rendered],
     ) -> Outgoing:
         # One story whose rendering raises must not stop the others: its row fails alone.
         try:
-            return self._one(row, chat, broadcasts, views)
+            return self._one(row, chat, broadcasts, views, texts)
         except Exception as exc:
             log.exception("cannot compose delivery %s (%s)", row.id, row.kind)
             return Outgoing.broken(row, f"cannot compose {_what(row)}: {exc!r}")
@@ -136,6 +139,7 @@ class Composer:
         chat: Chat | None,
         broadcasts: dict[int, Broadcast],
         views: dict[int, StoryView],
+        texts: dict[int, Rendered],
     ) -> Outgoing:
         if chat is None:
             gone = Outgoing(row.id, row.chat_pk, 0, 0, "private", row.attempts)
@@ -152,7 +156,7 @@ class Composer:
                 return _with(base, skip_reason="broadcast cancelled", skip_as="cancelled")
             if b.source_chat_id is not None and b.source_message_id is not None:
                 return _with(base, copy_from=(b.source_chat_id, b.source_message_id))
-            return _with(base, rendered=Rendered(text=b.text or ""))
+            return _with(base, rendered=texts[b.id])
         if row.kind == "digest":
             picked = [views[i] for i in row.story_ids or [] if i in views]
             if not picked:

@@ -5,10 +5,12 @@ Pushes for new stories are owed by bot.delivery.pushes; quiet hours by bot.deliv
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.pilihan import local_day
@@ -114,25 +116,33 @@ async def enqueue_broadcast_page(
     broadcast = await session.get(Broadcast, broadcast_id, with_for_update=True)
     if broadcast is None or broadcast.status != "running":
         return 0
-    ids = list(
-        (
-            await session.scalars(
-                targets(audience_of(broadcast))
-                .where(Chat.id > broadcast.cursor)
-                .order_by(Chat.id)
-                .limit(limit)
-            )
-        ).all()
+    page = (
+        targets(audience_of(broadcast))
+        .where(Chat.id > broadcast.cursor)
+        .order_by(Chat.id)
+        .limit(limit)
     )
-    if not ids:
+    return await owe_page(session, broadcast, page, now)
+
+
+async def owe_page(
+    session: AsyncSession, broadcast: Broadcast, page: Select[Any], now: datetime
+) -> int:
+    """Owe `broadcast` to the chats `page` selects (ids after its cursor, ascending) and move
+    the cursor past them; return how many chats the page held.
+
+    Set-based: one statement finds where the page ends, one INSERT … SELECT owes it; no chat
+    id passes through Python. The page is read twice: a chat that changes in between is owed
+    or not as an ordinary page boundary would have it, and the cursor still moves exactly once.
+    """
+    picked = page.subquery("page")
+    found, last = (await session.execute(select(func.count(), func.max(picked.c.id)))).one()
+    if not found:
         return 0
-    await ledger.enqueue(
-        session, [ledger.owed_row(pk, "broadcast", now, broadcast_id=broadcast_id) for pk in ids]
-    )
-    await session.execute(
-        update(Broadcast).where(Broadcast.id == broadcast_id).values(cursor=ids[-1])
-    )
-    return len(ids)
+    await ledger.owe_selected(session, page, "broadcast", now, broadcast_id=broadcast.id)
+    broadcast.cursor = int(last)
+    await session.flush()
+    return int(found)
 
 
 async def cancel_broadcast(
@@ -145,6 +155,7 @@ async def cancel_broadcast(
         .values(status="cancelled", finished_at=now)
     )
     cancelled = await ledger.cancel_open(session, broadcast_id)
+    await ledger.add_tallies(session, {broadcast_id: Counter(cancelled=cancelled)})
     await ledger.add_outcomes(session, local_day(now, tz), {"cancelled": cancelled})
     return cancelled
 

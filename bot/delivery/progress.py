@@ -40,6 +40,14 @@ class Tally:
         remaining = max(remaining, counts.get("pending", 0) + counts.get("sending", 0))
         return cls(sent, blocked, failed, cancelled, remaining, rate)
 
+    @classmethod
+    def of_tally(cls, tally: dict[str, int], total: int, rate: float) -> Tally:
+        """From a broadcast's tally (storage.ledger.tally: no ledger row counted) and reach."""
+        sent, blocked = tally.get("sent", 0), tally.get("blocked", 0)
+        failed, cancelled = tally.get("failed", 0), tally.get("cancelled", 0)
+        remaining = max(0, total - sent - blocked - failed - cancelled)
+        return cls(sent, blocked, failed, cancelled, remaining, rate)
+
 
 def duration(seconds: float) -> str:
     """Seconds as h:mm:ss."""

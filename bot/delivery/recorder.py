@@ -68,13 +68,15 @@ class Recorder:
                     now = self._clock()
                     sent = [o for o in batch if o.holds_slot and o.verdict.action is Action.SENT]
                     sent_rows = [(o.item.delivery_id, o.message_id) for o in sent]
-                    await ledger.mark_sent_many(session, sent_rows, now)
+                    tallies = await ledger.mark_sent_many(session, sent_rows, now)
                     if sent_rows:
                         await send_budget.beat(session, self._worker, now)
                     for outcome in batch:
                         if outcome.holds_slot and outcome.verdict.action is Action.SENT:
                             continue
-                        await self._record(session, outcome)
+                        ledger.merge(tallies, await self._record(session, outcome))
+                    # Counted in the transaction that records the rows, never before.
+                    await ledger.add_tallies(session, tallies)
                     await ledger.add_outcomes(session, local_day(now, self._tz), counts, at=now)
                     await note_failures(session, batch_failures(batch), now)
                 self._watch.ok()
@@ -85,15 +87,17 @@ class Recorder:
                     log.exception("recording %d outcomes failed (try %d)", len(batch), attempt)
                 await asyncio.sleep(backoff.next())
 
-    async def _record(self, session: AsyncSession, outcome: Outcome) -> None:
+    async def _record(self, session: AsyncSession, outcome: Outcome) -> ledger.Tallies:
+        """Write one row's outcome; return what it adds to broadcasts' counters."""
         item, verdict, now = outcome.item, outcome.verdict, self._clock()
         action, me = verdict.action, self._worker
         if not outcome.holds_slot:
             if item.skip_as == "failed":
-                await ledger.mark_failed(session, item.delivery_id, verdict.reason, worker=me)
-            else:
-                await ledger.mark_skipped(session, item.delivery_id, verdict.reason, worker=me)
-        elif action is Action.DEFER:
+                return await ledger.mark_failed(
+                    session, item.delivery_id, verdict.reason, worker=me
+                )
+            return await ledger.mark_skipped(session, item.delivery_id, verdict.reason, worker=me)
+        if action is Action.DEFER:
             # However long Telegram asks, the row stays owed: deferred, never dropped; and
             # flood control is not a failure, so the attempt is given back.
             until = now + timedelta(seconds=verdict.delay)
@@ -102,8 +106,11 @@ class Recorder:
             )
         elif action is Action.CHAT_GONE:
             await chats.mark_inactive(session, item.chat_id, verdict.reason[:500], now)
-            await ledger.mark_skipped(session, item.delivery_id, verdict.reason, worker=me)
-            await ledger.skip_chat(session, item.chat_pk, verdict.reason)
+            tallies = await ledger.mark_skipped(
+                session, item.delivery_id, verdict.reason, worker=me
+            )
+            others = await ledger.skip_chat(session, item.chat_pk, verdict.reason)
+            return ledger.merge(tallies, others)
         elif action is Action.MIGRATE and verdict.new_chat_id is not None:
             await ledger.reschedule(
                 session, item.delivery_id, now, verdict.reason, worker=me, refund=True
@@ -113,7 +120,8 @@ class Recorder:
             until = now + timedelta(seconds=backoff(item.attempts))
             await ledger.reschedule(session, item.delivery_id, until, verdict.reason, worker=me)
         else:
-            await ledger.mark_failed(session, item.delivery_id, verdict.reason, worker=me)
+            return await ledger.mark_failed(session, item.delivery_id, verdict.reason, worker=me)
+        return {}
 
 
 def batch_failures(batch: Sequence[Outcome]) -> Counter[str]:

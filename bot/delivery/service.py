@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.ext import Application
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.delivery import outbox, progress, pushes, quiet, updates
@@ -21,7 +22,9 @@ from bot.delivery.budget import PACED, SendBudget
 from bot.delivery.compose import Composer
 from bot.delivery.pacing import Pacer, effective_rate
 from bot.delivery.sender import Sender
+from bot.delivery.transport import LeanTransport, Transport
 from bot.i18n import Catalogue, default_catalogue
+from bot.telegram.lean import LeanBotApi
 from storage import ledger, send_budget
 from storage.models import Broadcast
 from storage.outage import OutageWatch
@@ -31,6 +34,9 @@ if TYPE_CHECKING:  # the ingest pipeline is heavy to import; delivery needs only
 
 log = logging.getLogger(__name__)
 FEED_AHEAD = 2000  # broadcast rows kept owed ahead of the sender: the rest wait in `chats`
+# …and at least this many seconds of sending at the sender's rate (10,000 rows at the paid
+# 1,000 a second), so the sender never runs dry between two of the feeder's ticks.
+FEED_SECONDS = 10.0
 TICK = 2.0
 PROGRESS_EVERY = 5.0
 DEFAULT_PUSH_MAX_AGE = timedelta(hours=6)
@@ -188,12 +194,13 @@ class DeliveryService:
     async def _feed_broadcasts(self) -> None:
         async with self._sessions() as session:
             running = await outbox.running_broadcasts(session)
+        ahead = max(FEED_AHEAD, int(self.sender.pacer.rate * FEED_SECONDS))
         for broadcast_id in running:
             fed = 0
             async with self._sessions.begin() as session:
-                while await ledger.open_rows(session, broadcast_id) < FEED_AHEAD:
+                while (owed := await ledger.open_rows(session, broadcast_id)) < ahead:
                     page = await outbox.enqueue_broadcast_page(
-                        session, broadcast_id, self._clock()
+                        session, broadcast_id, self._clock(), limit=max(outbox.PAGE, ahead - owed)
                     )
                     fed += page
                     if not page:
@@ -211,10 +218,10 @@ class DeliveryService:
         last = self._last_edit.get(broadcast_id)
         now = time.monotonic()
         if not final and last is not None and now - last[0] < PROGRESS_EVERY:
-            return  # before counting: the counts are a GROUP BY over the broadcast's rows
+            return
         async with self._sessions() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
-            counts = await ledger.counts(session, broadcast_id=broadcast_id)
+            counts = await ledger.tally(session, broadcast_id)  # a few rows, never the ledger
         if broadcast is None or broadcast.progress_message_id is None:
             return
         chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
@@ -223,7 +230,7 @@ class DeliveryService:
         sent = counts.get("sent", 0)
         rate = (sent - last[1]) / (now - last[0]) if last and now > last[0] else 0.0
         self._last_edit[broadcast_id] = (now, sent)
-        tally = progress.Tally.of(counts, broadcast.total, rate)
+        tally = progress.Tally.of_tally(counts, broadcast.total, rate)
         cat, lang = self._catalogue, "id"
         # Edits count against the bot's and the admin chat's limits like any message; under
         # flood control a progress edit is skipped (the next tick brings a newer one), while
@@ -255,10 +262,20 @@ def build_service(
     clock: Callable[[], datetime] = utcnow,
     watch: OutageWatch | None = None,
     budget: SendBudget | None = None,
+    transport: Transport | None = None,
 ) -> DeliveryService:
-    """Wire the pacer, composer and sender from the settings (and this process's budget)."""
+    """Wire the pacer, composer and sender from the settings (and this process's budget).
+
+    The sender's messages take the lean path (`LeanTransport`) to the address `bot` calls
+    whenever `bot` talks HTTP itself (PTB's HTTPXRequest, as in production); replies, edits and
+    progress stay with PTB's `bot`. A Bot with another request object (tests' in-process fake
+    Bot API) keeps every call in PTB.
+    """
     watch = watch or OutageWatch()
     rate = effective_rate(settings.send_rate, settings.paid_broadcast)
+    concurrency = send_concurrency(rate)
+    if transport is None and isinstance(bot.request, HTTPXRequest):
+        transport = LeanTransport(LeanBotApi(bot.base_url, connections=concurrency + 4))
     budget = budget or SendBudget(Pacer(rate), watch=watch)
     composer = composer or Composer(
         tz=settings.tz, bot_username=bot_username, clock=clock, public_url=settings.public_url
@@ -268,13 +285,14 @@ def build_service(
         sessions,
         composer,
         budget.pacer,
-        concurrency=send_concurrency(rate),
+        concurrency=concurrency,
         paid=settings.paid_broadcast,
         clock=clock,
         tz=settings.tz,
         lease=timedelta(seconds=settings.delivery_lease),
         watch=watch,
         budget=budget,
+        transport=transport,
     )
     return DeliveryService(
         bot,

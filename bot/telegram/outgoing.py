@@ -1,4 +1,5 @@
-"""Turn a pure `Rendered` message into what `Bot.send_message` takes (HTML, buttons, preview)."""
+"""Turn a pure `Rendered` message into what `Bot.send_message` takes (HTML, buttons, preview),
+or into the same parameters as plain JSON values for the sender's lean path."""
 
 from __future__ import annotations
 
@@ -41,3 +42,27 @@ def send_kwargs(rendered: Rendered) -> dict[str, Any]:
         "reply_markup": url_keyboard(rendered.buttons, rendered.app),
         "link_preview_options": link_preview(rendered),
     }
+
+
+def send_payload(rendered: Rendered, *, html: bool = True) -> dict[str, Any]:
+    """`sendMessage`'s parameters as plain JSON values: what PTB sends for `send_kwargs`.
+
+    The sender's lean path (bot.telegram.lean) posts these without building PTB objects; a
+    test holds the two equal, field by field.
+    """
+    payload: dict[str, Any] = {"text": rendered.text}
+    if html:
+        payload["parse_mode"] = ParseMode.HTML.value
+    keyboard: list[list[dict[str, Any]]] = []
+    if rendered.app is not None:
+        app = rendered.app
+        key = {"web_app": {"url": app.url}} if app.in_app else {"url": app.url}
+        keyboard.append([{"text": app.label, **key}])
+    keyboard += [[{"text": label, "url": url} for label, url in row] for row in rendered.buttons]
+    if keyboard:
+        payload["reply_markup"] = {"inline_keyboard": keyboard}
+    if rendered.preview_url is None:
+        payload["link_preview_options"] = {"is_disabled": True}
+    else:
+        payload["link_preview_options"] = {"url": rendered.preview_url, "prefer_large_media": True}
+    return payload

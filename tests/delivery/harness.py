@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from aiohttp import web
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.config import Settings
+from bot.delivery.budget import SendBudget
 from bot.delivery.compose import Composer
 from bot.delivery.service import DeliveryService, build_service
+from bot.delivery.transport import LeanTransport
+from bot.telegram.lean import LeanBotApi
 from storage.models import Broadcast, Chat, Delivery, Story
 from tests.bot.fakeapi import BOT_TOKEN, BOT_USERNAME, FakeBotAPI
+from tests.bot.fakeapi_http import bot_api_app
 
 
 @dataclass
@@ -108,6 +113,12 @@ class Rig:
         return all(not t.done() for t in self.service._tasks)
 
 
+# Which path the sender's messages take in `delivery_rig`: "ptb" (PTB's Bot on the in-process
+# fake) or "lean" (bot.telegram.lean over HTTP to the same fake served on loopback). The
+# `send_path` fixture runs a test once on each.
+SEND_PATH = "ptb"
+
+
 @asynccontextmanager
 async def delivery_rig(
     sessions: async_sessionmaker[AsyncSession],
@@ -115,19 +126,42 @@ async def delivery_rig(
     paid: bool = True,
     composer: Composer | None = None,
     api: FakeBotAPI | None = None,
+    lean: bool | None = None,
+    budget: SendBudget | None = None,
 ) -> AsyncIterator[Rig]:
-    """A started service (fast pacing when `paid`) on a fresh fake Bot API; stopped after."""
+    """A started service (fast pacing when `paid`) on a fresh fake Bot API; stopped after.
+
+    `lean` (default: SEND_PATH): the sender posts over HTTP through the lean path; replies and
+    progress edits still go through PTB, to the same fake.
+    """
     api = api or FakeBotAPI()
     bot = Bot(BOT_TOKEN, request=api, get_updates_request=api)
     await bot.initialize()
     clock = MovableClock()
     settings = Settings(send_rate=1000 if paid else 30, paid_broadcast=paid, bot_token=None)
-    service = build_service(
-        bot, sessions, settings, bot_username=lambda: BOT_USERNAME, clock=clock, composer=composer
-    )
-    await service.start()
-    try:
-        yield Rig(api, service, clock, sessions)
-    finally:
-        await service.stop()
-        await bot.shutdown()
+    async with AsyncExitStack() as stack:
+        transport = None
+        if SEND_PATH == "lean" if lean is None else lean:
+            runner = web.AppRunner(bot_api_app(api), access_log=None)
+            await runner.setup()
+            stack.push_async_callback(runner.cleanup)
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            url = f"http://127.0.0.1:{runner.addresses[0][1]}/bot{BOT_TOKEN}"
+            transport = LeanTransport(LeanBotApi(url, connections=8))
+        service = build_service(
+            bot,
+            sessions,
+            settings,
+            bot_username=lambda: BOT_USERNAME,
+            clock=clock,
+            composer=composer,
+            transport=transport,
+            budget=budget,
+        )
+        await service.start()
+        try:
+            yield Rig(api, service, clock, sessions)
+        finally:
+            await service.stop()
+            await bot.shutdown()

@@ -112,3 +112,21 @@ async def test_a_short_stall_is_caught_up_within_the_window() -> None:
     assert await steady_rate(30) > 0.95 * 30
     for i in range(len(times) - 30):
         assert times[i + 30] - times[i] >= 1.0  # still never 31 in a second
+
+
+async def test_a_stall_at_the_paid_rate_is_made_up_at_twice_the_pace_not_in_one_burst() -> None:
+    clock = FakeClock()
+    pacer = Pacer(1000, clock=clock, sleep=clock.sleep)
+    for _ in range(500):
+        await pacer.slot(paid=True)
+    clock.now += 0.1  # the process was descheduled: 100 slots missed
+    times = []
+    for _ in range(300):
+        await pacer.slot(paid=True)
+        times.append(clock.now)
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    # Made up at twice the pace (never 100 at once), then back to the even pace …
+    assert min(gaps) >= pacer.interval / 2 - 1e-9
+    assert abs(gaps[-1] - pacer.interval) < 1e-9
+    # … and made up in full: 300 slots take 300 intervals less the 100 missed, give or take.
+    assert times[-1] - times[0] < 300 * pacer.interval - 0.09

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,6 +21,9 @@ from tests.bot.fakeapi import BOT_USERNAME
 from tests.delivery.factory import add_chats, add_story, subscribe
 from tests.delivery.harness import delivery_rig
 from tests.delivery.test_sender import start_broadcast
+
+# Each test runs on both of the sender's paths to Telegram (PTB, and the lean one).
+pytestmark = pytest.mark.usefixtures("send_path")
 
 
 def exploding_renderer(view: Any, **kw: Any) -> Any:

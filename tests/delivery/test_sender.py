@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -14,6 +15,9 @@ from storage.models import Broadcast, Chat, Delivery
 from tests.bot import fakeapi
 from tests.delivery.factory import NOW, add_chats, add_story, subscribe
 from tests.delivery.harness import Rig, delivery_rig
+
+# Each test runs on both of the sender's paths to Telegram (PTB, and the lean one).
+pytestmark = pytest.mark.usefixtures("send_path")
 
 
 async def start_broadcast(

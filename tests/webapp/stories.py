@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import insert, select, update
@@ -187,3 +188,5 @@ async def seed_admin(resources: Resources, tz: tzinfo) -> None:
                 }
             )
         await session.execute(insert(Delivery), owed)
+        # As the recorder would have counted them while recording (storage.ledger tallies).
+        await ledger.add_tallies(session, {broadcast.id: Counter(sent=90, blocked=6)})
