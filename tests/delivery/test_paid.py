@@ -26,6 +26,7 @@ from bot.delivery.transport import LeanTransport, PtbTransport
 from bot.telegram.formatting import AppButton, Rendered
 from bot.telegram.lean import LeanBotApi
 from storage import ledger
+from storage.audiences import EVERYONE
 from storage.models import Broadcast, Chat, Delivery
 from tests.bot import fakeapi
 from tests.bot.fakeapi import BOT_TOKEN, FakeBotAPI
@@ -169,8 +170,8 @@ async def test_a_page_is_owed_in_one_statement_with_the_rows_one_by_one_would_ma
     async with sessions.begin() as s:
         await add_chats(s, 35, start=1)
         await s.execute(update(Chat).where(Chat.id.in_([3, 4, 20, 35])).values(active=False))
-        paged = await outbox.create_broadcast(s, 1, NOW, text="Halo")
-        by_rows = await outbox.create_broadcast(s, 1, NOW, text="Halo")
+        paged = await outbox.create_broadcast(s, 1, NOW, text="Halo", audience=EVERYONE)
+        by_rows = await outbox.create_broadcast(s, 1, NOW, text="Halo", audience=EVERYONE)
         await outbox.start_broadcast(s, paged.id)
     active = [pk for pk in range(1, 36) if pk not in (3, 4, 20, 35)]
     # The old way, for comparison: ids read into Python, one VALUES row each.
@@ -242,7 +243,7 @@ async def test_a_row_sent_while_cancelled_moves_from_cancelled_to_sent(
 ) -> None:
     async with sessions.begin() as s:
         await add_chats(s, 3, start=1)
-        b = await outbox.create_broadcast(s, 1, NOW, text="Halo")
+        b = await outbox.create_broadcast(s, 1, NOW, text="Halo", audience=EVERYONE)
         await outbox.start_broadcast(s, b.id)
         await outbox.enqueue_broadcast_page(s, b.id, NOW)
     async with sessions.begin() as s:

@@ -27,7 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("chats") as batch:
-        batch.drop_column("erased_at")
-    with op.batch_alter_table("broadcasts") as batch:
-        batch.drop_column("audience")
+    # A plain DROP COLUMN (SQLite 3.35+, PostgreSQL), not a batch copy: on SQLite a batch would
+    # recreate `chats`, and dropping the old table cascades to every delivery row of the chat.
+    op.execute("ALTER TABLE chats DROP COLUMN erased_at")
+    op.execute("ALTER TABLE broadcasts DROP COLUMN audience")
