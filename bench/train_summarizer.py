@@ -263,7 +263,7 @@ Written by `python -m bench.train_summarizer --write`; do not edit by hand.
 - Training data: `../shared/data/summarization/{data.name}` (IndoSum dev folds, CC BY-SA 4.0):
   {articles:,} articles, {sentences:,} sentences as split by bot.news.text.article_sentences,
   {positives:,} labelled in-summary (IndoSum's gold labels aligned to our sentences). Titles are
-  the slugs of the articles' URLs. `../shared/data/eval/` was never read.
+  the slugs of the articles' URLs. The held-out evaluation set was never read.
 - Learner: LightGBM {lgb.__version__}, {ROUNDS} rounds, {params}.
 - Features: the {len(FEATURES)} columns of bot.news.text.summary_features.FEATURES.
 - 5-fold cross-validated ROUGE-1/2/L F1 of the summaries it picks (max {MAX_CHARS} characters):
