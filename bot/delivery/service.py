@@ -8,8 +8,8 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
@@ -42,6 +42,14 @@ PROGRESS_EVERY = 5.0
 DEFAULT_PUSH_MAX_AGE = timedelta(hours=6)
 BUDGET_KEEP = timedelta(minutes=5)  # longer than any chat's gap or a usual flood-control hold
 HEARTBEAT_KEEP = timedelta(days=1)
+
+
+class OweStories(Protocol):
+    """Owe a batch of stories marked owed (pushes, updates): (stories handled, rows added)."""
+
+    async def __call__(
+        self, session: AsyncSession, now: datetime, *, max_age: timedelta, tz: tzinfo
+    ) -> tuple[int, int]: ...
 
 
 def utcnow() -> datetime:
@@ -111,25 +119,18 @@ class DeliveryService:
 
     async def push_owed(self) -> int:
         """Owe the pushes of every story still marked owed and wake the sender; return rows."""
-        added = 0
-        while True:
-            async with self._sessions.begin() as session:
-                stories, rows = await pushes.enqueue_owed_pushes(
-                    session, self._clock(), max_age=self._push_max_age, tz=self._tz
-                )
-            added += rows
-            if not stories:
-                break
-        if added:
-            self.sender.wake()
-        return added
+        return await self._owe_all(pushes.enqueue_owed_pushes)
 
     async def push_updates(self) -> int:
         """Owe the updates of stories a later outlet added facts to; return rows."""
+        return await self._owe_all(updates.enqueue_owed_updates)
+
+    async def _owe_all(self, owe: OweStories) -> int:
+        """Run `owe` a batch of stories at a time until none is left; wake the sender."""
         added = 0
         while True:
             async with self._sessions.begin() as session:
-                stories, rows = await updates.enqueue_owed_updates(
+                stories, rows = await owe(
                     session, self._clock(), max_age=self._push_max_age, tz=self._tz
                 )
             added += rows

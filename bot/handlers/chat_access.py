@@ -198,6 +198,21 @@ async def too_many(
     await reply(update, ctx.text(lang, "error.too_many", example=example))
 
 
+async def chat_to_change(
+    session: AsyncSession, update: Update, ctx: BotContext, command: str
+) -> Chat | None:
+    """The chat a word-less command changes (or hands over): None, after saying why, when
+    words were given or the sender may not change the chat."""
+    chat = await chat_of(session, update, ctx)
+    if args_of(ctx):
+        await too_many(update, ctx, command, lang=lang_of(chat))
+        return None
+    if not await may_change(update, ctx):
+        await refuse(update, ctx, chat)
+        return None
+    return chat
+
+
 def echo(typed: str) -> str:
     """What a reader typed, shortened and escaped, to quote back in a reply.
 

@@ -23,14 +23,13 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.handlers.chat_access import (
-    args_of,
     chat_of,
+    chat_to_change,
     lang_of,
     may_change,
     place_of,
     refuse,
     reply,
-    too_many,
 )
 from bot.i18n import pick_language
 from bot.telegram.typed_context import BotContext
@@ -56,14 +55,10 @@ async def export_command(update: Update, ctx: BotContext) -> None:
     if place is None:
         return
     async with ctx.sessions.begin() as session:
-        chat = await chat_of(session, update, ctx)
+        chat = await chat_to_change(session, update, ctx, "datasaya")
+        if chat is None:
+            return
         lang = lang_of(chat)
-        if args_of(ctx):
-            await too_many(update, ctx, "datasaya", lang=lang)
-            return
-        if not await may_change(update, ctx):
-            await refuse(update, ctx, chat)
-            return
         document = await export_chat(session, place.chat_id, ctx.now())
     body = json.dumps(document, ensure_ascii=False, indent=2).encode()
     name = f"datasaya-{ctx.now().astimezone(ctx.settings.tz).date().isoformat()}.json"
@@ -80,14 +75,10 @@ async def export_command(update: Update, ctx: BotContext) -> None:
 async def erase_command(update: Update, ctx: BotContext) -> None:
     """`/hapusdata`: say what would be deleted and what kept, and ask to confirm."""
     async with ctx.sessions.begin() as session:
-        chat = await chat_of(session, update, ctx)
+        chat = await chat_to_change(session, update, ctx, "hapusdata")
+        if chat is None:
+            return
         lang = lang_of(chat)
-        if args_of(ctx):
-            await too_many(update, ctx, "hapusdata", lang=lang)
-            return
-        if not await may_change(update, ctx):
-            await refuse(update, ctx, chat)
-            return
     asked = int(ctx.now().timestamp())
     buttons = InlineKeyboardMarkup(
         [

@@ -9,6 +9,7 @@ from bot.handlers.chat_access import (
     args_of,
     chat_lang,
     chat_of,
+    chat_to_change,
     echo,
     lang_of,
     may_change,
@@ -127,14 +128,10 @@ async def unsubscribe(update: Update, ctx: BotContext) -> None:
 async def stop(update: Update, ctx: BotContext) -> None:
     """Unsubscribe from everything; the chat and its history stay."""
     async with ctx.sessions.begin() as session:
-        chat = await chat_of(session, update, ctx)
+        chat = await chat_to_change(session, update, ctx, "stop")
+        if chat is None:
+            return
         lang = lang_of(chat)
-        if args_of(ctx):
-            await too_many(update, ctx, "stop", lang=lang)
-            return
-        if not await may_change(update, ctx):
-            await refuse(update, ctx, chat)
-            return
         removed = await chats.unsubscribe(session, chat.id)
     await reply(update, ctx.text(lang, "stopped" if removed else "stop.nothing"))
 
