@@ -213,6 +213,19 @@ async def chat_to_change(
     return chat
 
 
+async def button_allowed(update: Update, ctx: BotContext) -> bool:
+    """In a channel every viewer sees a post's buttons, but acting on one edits or posts:
+    only the channel's admins may (False, after saying so). Elsewhere anyone may."""
+    if update.effective_chat is None or update.effective_chat.type != ChatType.CHANNEL:
+        return True
+    async with ctx.sessions.begin() as session:
+        chat = await chat_of(session, update, ctx)
+    if await may_change(update, ctx):
+        return True
+    await refuse(update, ctx, chat)
+    return False
+
+
 def echo(typed: str) -> str:
     """What a reader typed, shortened and escaped, to quote back in a reply.
 

@@ -6,19 +6,17 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.delivery.pilihan import pilihan_on_demand
 from bot.handlers.chat_access import (
     args_of,
+    button_allowed,
     chat_lang,
     chat_of,
     chat_tz,
     is_number,
     lang_of,
-    may_change,
-    refuse,
     reply,
     too_many,
     unknown_topic,
@@ -95,13 +93,8 @@ async def more_button(update: Update, ctx: BotContext) -> None:
     if page is None:
         await query.answer(ctx.text(await chat_lang(update, ctx), "error.expired"))
         return
-    if update.effective_chat is not None and update.effective_chat.type == ChatType.CHANNEL:
-        # Every viewer sees the button, but a new page is a post: only the channel's admins.
-        async with ctx.sessions.begin() as session:
-            chat = await chat_of(session, update, ctx)
-        if not await may_change(update, ctx):
-            await refuse(update, ctx, chat)
-            return
+    if not await button_allowed(update, ctx):
+        return
     await query.answer()
     try:
         await query.edit_message_reply_markup(None)

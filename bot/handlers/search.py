@@ -10,19 +10,18 @@ too long for that gets its results without buttons.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.handlers.chat_access import (
     NO_PREVIEW,
+    button_allowed,
     chat_lang,
     chat_of,
     chat_tz,
     echo,
     lang_of,
-    may_change,
     raw_args,
-    refuse,
     reply,
 )
 from bot.handlers.user import KEYWORD_MAX, follow
@@ -68,13 +67,8 @@ async def page_button(update: Update, ctx: BotContext) -> None:
     if not offset_text.isdigit() or int(offset_text) > OFFSET_MAX or not typed:
         await callback.answer(ctx.text(await chat_lang(update, ctx), "error.expired"))
         return
-    if update.effective_chat is not None and update.effective_chat.type == ChatType.CHANNEL:
-        # Every viewer sees the buttons, but turning the page edits the post: admins only.
-        async with ctx.sessions.begin() as session:
-            chat = await chat_of(session, update, ctx)
-        if not await may_change(update, ctx):
-            await refuse(update, ctx, chat)
-            return
+    if not await button_allowed(update, ctx):
+        return
     await callback.answer()
     await _answer(update, ctx, typed, offset=int(offset_text), edit=True)
 
