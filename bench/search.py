@@ -30,7 +30,6 @@ import re
 import statistics
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -40,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench._data import require_shared_data
+from bench._schema import postgres_schema
 from bot.news.search import ANALYSIS_VERSION
 from bot.news.search.analysis import STOP_WORDS, analyse, fold, stem
 from bot.news.search.document import story_document
@@ -138,19 +138,8 @@ async def store(kind: str, url: str | None) -> AsyncIterator[AsyncEngine]:
                 await engine.dispose()
         return
     assert url is not None
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_async_engine(url)
-    async with admin.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_async_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await upgrade(engine)
+    async with postgres_schema(url) as engine:
         yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 def dates(count: int, rng: random.Random) -> list[datetime]:

@@ -17,15 +17,15 @@ import random
 import sqlite3
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench._schema import postgres_schema
 from storage.articles import insert_new_articles
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
@@ -182,23 +182,12 @@ async def measure_sqlite(tmp: Path, n: int, batch: int) -> dict[str, float]:
 
 async def measure_postgres(url: str, n: int, batch: int) -> dict[str, float]:
     """Ours on PostgreSQL, in a schema made for this run and dropped after."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(url)
-    async with admin.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_async_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await upgrade(engine)
+    async with postgres_schema(url) as engine:
         parts = batches(make_rows(n, await _add_source(engine)), batch)
         ours_s, new = await ours(engine, parts)
         again_s, _ = await ours(engine, parts)
         assert new == n
         return {"ours": n / ours_s, "ours_duplicates": n / again_s}
-    finally:
-        await engine.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 def _run(coro: Callable[[], Any]) -> Any:

@@ -1,0 +1,30 @@
+"""A throw-away PostgreSQL schema for one benchmark run: made, migrated, dropped after."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.migrate import upgrade
+
+
+@asynccontextmanager
+async def postgres_schema(url: str) -> AsyncIterator[AsyncEngine]:
+    """Yield an engine on a new, migrated schema of the database at `url`; drop it after."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(url)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_async_engine(url, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        await upgrade(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
