@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -215,6 +216,8 @@ class Chat(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # When the chat last had its data deleted (/hapusdata): older confirm buttons are stale.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the reader last reset what the bot learned: buttons on older messages teach nothing.
+    learning_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("chat_id", "thread_id", name="uq_chats_chat_thread"),)
 
@@ -367,6 +370,43 @@ class DigestItem(Base):
     story_id: Mapped[int] = mapped_column(
         ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class ChatAffinity(Base):
+    """How much a chat likes one feature of stories (bot.news.affinity), as learned at a time.
+
+    The weight fades with a half-life from `learned_at`: readers see it decayed to now.
+    """
+
+    __tablename__ = "chat_affinities"
+
+    chat_pk: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    feature: Mapped[str] = mapped_column(String(128), primary_key=True)  # "t:sepak-bola", …
+    weight: Mapped[float] = mapped_column(Float)
+    learned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChatFeedback(Base):
+    """A chat's signal on one story, so a second tap or read does not count twice.
+
+    `signal` is "vote" (value +1 more, -1 less; a vote can be changed), "read" or "share".
+    Rows go with their story (retention) and with the chat's learning (reset, erasure).
+    """
+
+    __tablename__ = "chat_feedback"
+    __table_args__ = (Index("ix_chat_feedback_story", "story_id"),)
+
+    chat_pk: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    signal: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Admin(Base):

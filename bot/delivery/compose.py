@@ -13,11 +13,13 @@ from typing import Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery import personal
 from bot.delivery.quiet import chat_zone
 from bot.i18n import default_catalogue
 from bot.telegram.formatting import (
     Rendered,
     app_button,
+    feedback_rows,
     render_digest,
     render_list,
     render_story,
@@ -52,6 +54,7 @@ class DigestRenderer(Protocol):
         tz: tzinfo,
         bot_username: str | None,
         now: datetime | None = None,
+        note: str | None = None,
     ) -> Rendered: ...
 
 
@@ -85,6 +88,16 @@ def plain_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What one batch of rows needs, loaded once for all of them."""
+
+    broadcasts: dict[int, Broadcast]
+    views: dict[int, StoryView]
+    texts: dict[int, Rendered]  # a broadcast's message, rendered once
+    profiles: dict[int, personal.Profile]  # the chats owed a digest
+
+
 class Composer:
     """Loads what claimed rows need in a few queries and renders each chat's message."""
 
@@ -116,31 +129,22 @@ class Composer:
         views = {v.id: v for v in await views_of(session, list(stories.values()))}
         # One `Rendered` per broadcast for the whole batch: the lean path serialises it once.
         texts = {i: Rendered(text=b.text or "") for i, b in broadcasts.items()}
-        return [self._safe(r, chats.get(r.chat_pk), broadcasts, views, texts) for r in rows]
+        # A digest says why it holds what it holds: the chat's profile (bot.delivery.personal).
+        digests = sorted({r.chat_pk for r in rows if r.kind == "digest"})
+        profiles = await personal.profiles(session, digests, self._clock()) if digests else {}
+        loaded = Loaded(broadcasts, views, texts, profiles)
+        return [self._safe(r, chats.get(r.chat_pk), loaded) for r in rows]
 
-    def _safe(
-        self,
-        row: Claimed,
-        chat: Chat | None,
-        broadcasts: dict[int, Broadcast],
-        views: dict[int, StoryView],
-        texts: dict[int, Rendered],
-    ) -> Outgoing:
+    def _safe(self, row: Claimed, chat: Chat | None, loaded: Loaded) -> Outgoing:
         # One story whose rendering raises must not stop the others: its row fails alone.
         try:
-            return self._one(row, chat, broadcasts, views, texts)
+            return self._one(row, chat, loaded)
         except Exception as exc:
             log.exception("cannot compose delivery %s (%s)", row.id, row.kind)
             return Outgoing.broken(row, f"cannot compose {_what(row)}: {exc!r}")
 
-    def _one(
-        self,
-        row: Claimed,
-        chat: Chat | None,
-        broadcasts: dict[int, Broadcast],
-        views: dict[int, StoryView],
-        texts: dict[int, Rendered],
-    ) -> Outgoing:
+    def _one(self, row: Claimed, chat: Chat | None, loaded: Loaded) -> Outgoing:
+        broadcasts, views, texts = loaded.broadcasts, loaded.views, loaded.texts
         if chat is None:
             gone = Outgoing(row.id, row.chat_pk, 0, 0, "private", row.attempts)
             return _skip(gone, "no chat")
@@ -161,12 +165,19 @@ class Composer:
             picked = [views[i] for i in row.story_ids or [] if i in views]
             if not picked:
                 return _skip(base, "stories gone")
+            found = loaded.profiles.get(chat.id)
             rendered = self._render_digest(
-                picked, lang=lang, tz=tz, bot_username=me, now=self._clock()
-            )
+                picked, lang=lang, tz=tz, bot_username=me, now=self._clock(),
+                note=personal.digest_note(picked, found, lang),
+            )  # fmt: skip
             label = default_catalogue().text(lang, "button.pilihan_app")
             app = app_button(self._public_url, chat_type=chat.type, label=label, view="pilihan")
-            return _with(base, rendered=replace(rendered, app=app))
+            rows = feedback_rows(
+                [v.id for v in picked[: rendered.items]],
+                lang=lang,
+                reset=found is not None and found.learned,
+            )
+            return _with(base, rendered=replace(rendered, app=app, callbacks=rows))
         if row.kind == "away":
             held = sorted(
                 (views[i] for i in row.story_ids or [] if i in views),
@@ -185,14 +196,16 @@ class Composer:
             app = app_button(
                 self._public_url, chat_type=chat.type, label=label, story_id=updated.id
             )
-            return _with(base, rendered=replace(rendered, app=app))
+            rows = feedback_rows([updated.id], lang=lang)
+            return _with(base, rendered=replace(rendered, app=app, callbacks=rows))
         view = views.get(row.story_id or 0)
         if view is None:
             return _skip(base, "story gone")
         rendered = self._render_story(view, lang=lang, tz=tz, bot_username=me)
         label = default_catalogue().text(lang, "button.read_here")
         app = app_button(self._public_url, chat_type=chat.type, label=label, story_id=view.id)
-        return _with(base, rendered=replace(rendered, app=app))
+        rows = feedback_rows([view.id], lang=lang)
+        return _with(base, rendered=replace(rendered, app=app, callbacks=rows))
 
 
 def render_away(

@@ -1,8 +1,9 @@
 """Berita Pilihan: the day's most important stories, by outlets carrying them, recency, pins.
 
-One ranking serves the scheduled digest, `/pilihan`, the Mini App and the inline empty query.
-On demand (`pilihan_on_demand`), a day with no story in the window yet ranks the last day that
-had news, rather than answering that there is none.
+One editorial ranking serves the Mini App and the inline empty query; the scheduled digest and
+`/pilihan` multiply it by each chat's affinity (bot.delivery.personal). On demand
+(`pilihan_on_demand`), a day with no story in the window yet ranks the last day that had news,
+rather than answering that there is none.
 """
 
 from __future__ import annotations
@@ -63,17 +64,18 @@ def score(story: Rankable, now: datetime, policy: PickPolicy) -> float:
     )
 
 
-async def ranked_ids(
+async def candidate_rows(
     session: AsyncSession,
     *,
     now: datetime,
     tz: tzinfo,
     chat_pk: int | None = None,
     policy: PickPolicy | None = None,
-) -> list[int]:
-    """Every candidate of the window, best first (at most `policy.candidates` are read).
+) -> list[Any]:
+    """The window's candidates, newest first (at most `policy.candidates`), as rows of the
+    four columns the score reads: the candidates are many, the picks few.
 
-    Only the four columns the score reads are loaded: the candidates are many, the picks few.
+    With `chat_pk`, what that chat already got in a digest today is left out.
     """
     policy = policy or PickPolicy()
     since = now - policy.window
@@ -91,23 +93,22 @@ async def ranked_ids(
             DigestItem.chat_pk == chat_pk, DigestItem.day == local_day(now, tz)
         )
         query = query.where(Story.id.not_in(given))
-    rows = list((await session.execute(query)).all())
-    rows.sort(key=lambda r: (score(r, now, policy), r.published_at, r.id), reverse=True)
-    return [int(r.id) for r in rows]
+    return list((await session.execute(query)).all())
 
 
-async def pick_pilihan(
+async def ranked_ids(
     session: AsyncSession,
     *,
     now: datetime,
     tz: tzinfo,
     chat_pk: int | None = None,
     policy: PickPolicy | None = None,
-) -> list[StoryView]:
-    """Today's picks, best first, leaving out what this chat already got in a digest today."""
+) -> list[int]:
+    """Every candidate of the window, best first by the editorial score."""
     policy = policy or PickPolicy()
-    ids = await ranked_ids(session, now=now, tz=tz, chat_pk=chat_pk, policy=policy)
-    return await views_by_ids(session, ids[: policy.size])
+    rows = await candidate_rows(session, now=now, tz=tz, chat_pk=chat_pk, policy=policy)
+    rows.sort(key=lambda r: (score(r, now, policy), r.published_at, r.id), reverse=True)
+    return [int(r.id) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.delivery import outbox
+from bot.delivery import outbox, personal
 from bot.delivery.audiences import describe
 from bot.delivery.outcomes import EVENT_KIND as DELIVERY_EVENTS
 from bot.delivery.outcomes import OUTCOMES
-from bot.delivery.pilihan import local_day, pick_pilihan
+from bot.delivery.pilihan import local_day
 from bot.delivery.progress import Tally
 from bot.handlers.admin_guard import admin_lang, admin_only
 from bot.handlers.chat_access import chat_tz, reply
@@ -204,13 +204,16 @@ async def pilihan_now_command(update: Update, ctx: BotContext) -> None:
     lang, now = admin_lang(update), ctx.now()
     key = f"now:{now:%Y-%m-%dT%H:%M}"
     owed, after = 0, 0
+    cache = personal.FeatureCache()
     while True:
         async with ctx.sessions.begin() as session:
             page = await chats.chats_page(session, after, PAGE, following="pilihan")
             for chat in page:
                 tz = chat_tz(chat, ctx)
-                views = await pick_pilihan(session, now=now, tz=tz, chat_pk=chat.id)
-                ids = [v.id for v in views]
+                picked = await personal.pick_for_chat(
+                    session, chat_pk=chat.id, now=now, tz=tz, cache=cache
+                )
+                ids = picked.picks.ids
                 if ids and await outbox.enqueue_digest(
                     session, chat.id, key, ids, local_day(now, tz), now
                 ):

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.delivery import personal
 from bot.delivery.pilihan import pilihan_on_demand
 from bot.handlers.chat_access import (
     args_of,
@@ -22,7 +23,7 @@ from bot.handlers.chat_access import (
     unknown_topic,
 )
 from bot.news.topics.taxonomy import is_valid_topic, resolve_topic, topic_label
-from bot.telegram.formatting import app_button, render_digest, render_list
+from bot.telegram.formatting import app_button, feedback_rows, render_digest, render_list
 from bot.telegram.outgoing import url_keyboard
 from bot.telegram.typed_context import BotContext
 from storage.stories import latest_stories
@@ -158,21 +159,32 @@ async def pilihan(update: Update, ctx: BotContext) -> None:
         if args_of(ctx):
             await too_many(update, ctx, "pilihan", lang=lang)
             return
-        tz = chat_tz(chat, ctx)
-        # Ranked now, with the digest's own ranking: a digest need not have gone out today.
-        picked = await pilihan_on_demand(session, now=ctx.now(), tz=tz)
-    if not picked.views:
+        tz, now = chat_tz(chat, ctx), ctx.now()
+        # Ranked now, as this chat's digest would be: a digest need not have gone out today.
+        mine = await personal.pick_for_chat(
+            session, chat_pk=chat.id, now=now, tz=tz, exclude_given=False
+        )
+        views, as_of, notes = mine.views, now, []
+        if not views:  # a quiet day: the editors' picks of the last day that had news
+            picked = await pilihan_on_demand(session, now=now, tz=tz)
+            views, as_of = picked.views, picked.as_of
+            if picked.latest_day:
+                notes.append(ctx.text(lang, "pilihan.latest_day"))
+    if not views:
         await reply(update, ctx.text(lang, "pilihan.empty"))
         return
+    notes.append(personal.digest_note(views, mine.profile, lang))
     rendered = render_digest(
-        picked.views,
+        views,
         lang=lang,
         tz=tz,
         bot_username=ctx.bot.username,
-        now=picked.as_of,
+        now=as_of,
         catalogue=ctx.state.catalogue,
-        note=ctx.text(lang, "pilihan.latest_day") if picked.latest_day else None,
+        note="\n".join(notes),
     )
     label = ctx.text(lang, "button.pilihan_app")
     app = app_button(ctx.settings.public_url, chat_type=chat.type, label=label, view="pilihan")
-    await reply(update, rendered.text, markup=url_keyboard([], app))
+    ids = [v.id for v in views[: rendered.items]]
+    rows = feedback_rows(ids, lang=lang, reset=mine.profile.learned)
+    await reply(update, rendered.text, markup=url_keyboard([], app, rows))

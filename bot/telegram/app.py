@@ -26,6 +26,7 @@ from bot.delivery.budget import SendBudget
 from bot.handlers import (
     channels,
     chat_members,
+    feedback,
     inline,
     privacy,
     reading,
@@ -149,6 +150,9 @@ def register_handlers(application: BotApp) -> None:
     application.add_handler(CallbackQueryHandler(search.page_button, pattern=r"^q\|"))
     application.add_handler(CallbackQueryHandler(search.follow_keyword_button, pattern=r"^k\|"))
     application.add_handler(CallbackQueryHandler(privacy.erase_button, pattern=privacy.PATTERN))
+    application.add_handler(
+        CallbackQueryHandler(feedback.feedback_button, pattern=feedback.PATTERN)
+    )
     application.add_handler(CallbackQueryHandler(user.stale_button))
     # Inline mode: `@bot kata` in any chat, and the results readers choose (shares per day).
     application.add_handler(InlineQueryHandler(inline.answer_inline))

@@ -1,6 +1,7 @@
 """Story, list and digest messages in Telegram HTML: every feed string escaped, sizes bounded.
 
-Pure: no Telegram objects here. `Rendered.buttons` are rows of (label, url) for URL buttons;
+Pure: no Telegram objects here. `Rendered.buttons` are rows of (label, url) for URL buttons,
+`Rendered.callbacks` rows of (label, callback data) under them;
 `bot.telegram.outgoing` turns a Rendered into keyword arguments for `send_message`.
 """
 
@@ -49,6 +50,7 @@ class Rendered:
     preview_url: str | None = None
     items: int = 0  # stories a list shows (it leaves out what would pass the size limit)
     app: AppButton | None = None  # first row, when PUBLIC_URL serves the Mini App
+    callbacks: list[list[tuple[str, str]]] = field(default_factory=list)  # (label, data), last
 
 
 def app_url(public_url: str, *, story_id: int | None = None, view: str | None = None) -> str:
@@ -320,3 +322,33 @@ def _cut(text: str, room: int) -> str:
     if space > room // 2:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+# Callback data of the feedback buttons (bot.handlers.feedback): "fb|+|<story>", "fb|-|<story>"
+# and "fb|r" (reset what was learned).
+FEEDBACK_MORE, FEEDBACK_LESS, FEEDBACK_RESET = "fb|+|", "fb|-|", "fb|r"
+
+
+def feedback_rows(
+    story_ids: Sequence[int], *, lang: str, catalogue: Catalogue | None = None, reset: bool = False
+) -> list[list[tuple[str, str]]]:
+    """ "More / less like this" under a story; numbered 👍/👎 rows under a list's items.
+
+    `reset` adds the button that forgets what the chat taught (when it taught something).
+    """
+    cat = catalogue or default_catalogue()
+    if len(story_ids) == 1:
+        (story,) = story_ids
+        rows = [[
+            (cat.text(lang, "feedback.more"), f"{FEEDBACK_MORE}{story}"),
+            (cat.text(lang, "feedback.less"), f"{FEEDBACK_LESS}{story}"),
+        ]]  # fmt: skip
+    else:
+        numbered = list(enumerate(story_ids, 1))
+        rows = [
+            [(cat.text(lang, "feedback.more_n", n=n), f"{FEEDBACK_MORE}{i}") for n, i in numbered],
+            [(cat.text(lang, "feedback.less_n", n=n), f"{FEEDBACK_LESS}{i}") for n, i in numbered],
+        ]
+    if reset:
+        rows.append([(cat.text(lang, "feedback.reset"), FEEDBACK_RESET)])
+    return rows if story_ids else []

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import JobQueue
 
 from bot.config import Settings, parse_clock
-from bot.delivery.pilihan import local_day, pick_pilihan
+from bot.delivery.personal import FeatureCache, pick_for_chat
+from bot.delivery.pilihan import local_day
 from bot.delivery.quiet import chat_zone
 from bot.telegram.typed_context import BotApp, BotContext
 from storage import chats, sources, stats
@@ -98,17 +99,21 @@ async def due_digests(
 async def enqueue_due_digests(
     sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
 ) -> int:
-    """Owe every due chat its digest (the picks leave out what it already got today)."""
+    """Owe every due chat its digest, ranked for it (bot.delivery.personal); the picks leave
+    out what it already got today."""
     from bot.delivery.outbox import enqueue_digest  # the delivery helper's module
 
     owed = 0
     cursor: int | None = 0
+    cache = FeatureCache()  # each story's features, computed once for every chat
     while cursor is not None:
         async with sessions.begin() as session:
             due, cursor = await due_digests(session, settings, now, after_pk=cursor)
             for digest in due:
-                views = await pick_pilihan(session, now=now, tz=digest.tz, chat_pk=digest.chat_pk)
-                ids = [v.id for v in views]
+                picked = await pick_for_chat(
+                    session, chat_pk=digest.chat_pk, now=now, tz=digest.tz, cache=cache
+                )
+                ids = picked.picks.ids
                 if ids and await enqueue_digest(
                     session, digest.chat_pk, digest.digest_key, ids, digest.day, now
                 ):

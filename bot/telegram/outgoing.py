@@ -19,11 +19,18 @@ def app_inline_button(button: AppButton) -> InlineKeyboardButton:
 
 
 def url_keyboard(
-    rows: list[list[tuple[str, str]]], app: AppButton | None = None
+    rows: list[list[tuple[str, str]]],
+    app: AppButton | None = None,
+    callbacks: list[list[tuple[str, str]]] | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """The app's button first, then URL buttons, row by row; None when there are none."""
+    """The app's button first, then URL buttons, then callback buttons, row by row; None when
+    there are none."""
     keyboard = [[app_inline_button(app)]] if app is not None else []
     keyboard += [[InlineKeyboardButton(label, url=url) for label, url in row] for row in rows]
+    keyboard += [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in callbacks or []
+    ]
     return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
@@ -39,7 +46,7 @@ def send_kwargs(rendered: Rendered) -> dict[str, Any]:
     return {
         "text": rendered.text,
         "parse_mode": ParseMode.HTML,
-        "reply_markup": url_keyboard(rendered.buttons, rendered.app),
+        "reply_markup": url_keyboard(rendered.buttons, rendered.app, rendered.callbacks),
         "link_preview_options": link_preview(rendered),
     }
 
@@ -59,6 +66,10 @@ def send_payload(rendered: Rendered, *, html: bool = True) -> dict[str, Any]:
         key = {"web_app": {"url": app.url}} if app.in_app else {"url": app.url}
         keyboard.append([{"text": app.label, **key}])
     keyboard += [[{"text": label, "url": url} for label, url in row] for row in rendered.buttons]
+    keyboard += [
+        [{"text": label, "callback_data": data} for label, data in row]
+        for row in rendered.callbacks
+    ]
     if keyboard:
         payload["reply_markup"] = {"inline_keyboard": keyboard}
     if rendered.preview_url is None:
