@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_for
-from storage.models import Chat, Delivery, DigestItem, Subscription
+from storage.models import Chat, ChatAffinity, ChatFeedback, Delivery, DigestItem, Subscription
 
 PILIHAN = "pilihan"
 TOPIC = "topic"
@@ -183,6 +183,21 @@ async def _merge_into(session: AsyncSession, old: Chat, new_pk: int, now: dateti
     await session.execute(
         update(DigestItem)
         .where(DigestItem.chat_pk == old.id, ~same_item)
+        .values(chat_pk=new_pk)
+        .execution_options(synchronize_session=False)
+    )
+    # What the old chat's feedback taught goes along, where the new chat has not learned the same.
+    learned = select(ChatAffinity.feature).where(ChatAffinity.chat_pk == new_pk)
+    await session.execute(
+        update(ChatAffinity)
+        .where(ChatAffinity.chat_pk == old.id, ChatAffinity.feature.not_in(learned))
+        .values(chat_pk=new_pk)
+        .execution_options(synchronize_session=False)
+    )
+    told = select(ChatFeedback.story_id).where(ChatFeedback.chat_pk == new_pk)
+    await session.execute(
+        update(ChatFeedback)
+        .where(ChatFeedback.chat_pk == old.id, ChatFeedback.story_id.not_in(told))
         .values(chat_pk=new_pk)
         .execution_options(synchronize_session=False)
     )

@@ -5,6 +5,8 @@ delete their data. A chat here is a Telegram chat with every forum topic of it: 
 data is the group's, whichever topic asks. Every table that holds a chat's id is read:
 
 * `chats` (one row per place: settings, title, username, state), `subscriptions` (follows),
+  `chat_affinities` and `chat_feedback` (what the personal Berita Pilihan learned, and from
+  which signals),
   `deliveries` (the ledger: counted, never listed), `digest_items` (stories given in Berita
   Pilihan: counted), `send_budget_chats` (when the chat may next be sent to: seconds of
   pacing);
@@ -32,6 +34,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import affinities
 from storage.chats import KEYWORD, PILIHAN, TOPIC
 from storage.models import (
     Admin,
@@ -142,6 +145,20 @@ async def _place(session: AsyncSession, chat: Chat) -> dict[str, Any]:
         "first_seen": _when(chat.created_at),
         "last_changed": _when(chat.updated_at),
         "data_deleted_at": _when(chat.erased_at),
+        "personal_berita_pilihan": await _learning(session, chat),
+    }
+
+
+async def _learning(session: AsyncSession, chat: Chat) -> dict[str, Any]:
+    learned = (await affinities.learned(session, [chat.id])).get(chat.id, [])
+    return {
+        "affinities": {
+            item.feature: {"weight": round(item.weight, 4), "learned_at": _when(item.learned_at)}
+            for item in sorted(learned, key=lambda item: item.feature)
+        },
+        "affinities_fade": "each weight halves every 14 days after learned_at",
+        "signals_given": await affinities.signal_counts(session, [chat.id]),
+        "learning_reset_at": _when(chat.learning_reset_at),
     }
 
 
@@ -189,6 +206,7 @@ async def _user(session: AsyncSession, user_id: int) -> dict[str, Any]:
 class Erased:
     """What one erasure deleted, and the ledger rows it kept as keys."""
 
+    learned: int  # affinity weights and feedback signals of the personal Berita Pilihan
     follows: int
     deliveries: int
     digest_items: int
@@ -229,6 +247,7 @@ async def erase_chat(
     digest_items = await _count_deleted(
         session, delete(DigestItem).where(DigestItem.chat_pk.in_(pks))
     )
+    forgotten = await affinities.forget(session, pks)
     running = select(Broadcast.id).where(Broadcast.status.in_(("draft", "running")))
     # Owed to a running broadcast but not sent: cancelled, so its progress still adds up.
     await session.execute(
@@ -269,6 +288,7 @@ async def erase_chat(
             .execution_options(synchronize_session=False)
         )
     return Erased(
+        learned=forgotten.weights + forgotten.signals,
         follows=follows,
         deliveries=deliveries,
         digest_items=digest_items,

@@ -24,7 +24,7 @@ from bot.news import affinity
 from bot.news.affinity import Candidate, Picks, Signal
 from bot.news.topics.taxonomy import region_topic, topic_label
 from bot.telegram.formatting import esc
-from storage import affinities
+from storage import affinities, chats
 from storage.chats import TOPIC
 from storage.models import Article, Source, Story, Subscription
 from storage.stories import StoryView, views_by_ids
@@ -88,6 +88,19 @@ async def learn(
     await affinities.save(session, chat_pk, kept, now, drop=faded)
     await affinities.set_signal(session, chat_pk, story_id, kind, value, now)
     return Learned.LEARNED
+
+
+async def learn_from_reader(
+    session: AsyncSession, user_id: int, story_id: int, signal: Signal, now: datetime
+) -> Learned:
+    """Learn from what a reader did outside a chat (a Mini App read, an inline share).
+
+    It teaches the reader's private chat with the bot, if they have one; never a group's.
+    """
+    chat = await chats.get_chat(session, user_id)
+    if chat is None or chat.type != "private":
+        return Learned.NO_CHAT
+    return await learn(session, chat.id, story_id, signal, now)
 
 
 async def learned_weights(

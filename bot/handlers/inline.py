@@ -19,11 +19,13 @@ import unicodedata
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineQueryResultsButton, Update
 
+from bot.delivery import personal
 from bot.delivery.pilihan import local_day, pilihan_on_demand
 from bot.i18n import DEFAULT_LANGUAGE
+from bot.news.affinity import Signal
 from bot.news.search.query import MAX_TERMS, QueryError, parse_query
 from bot.telegram.deep_links import PILIHAN_PAYLOAD
-from bot.telegram.inline_results import story_results
+from bot.telegram.inline_results import story_of_result, story_results
 from bot.telegram.typed_context import BotContext
 from storage import stats
 from storage.search import search_stories
@@ -120,8 +122,16 @@ async def find_stories(
 
 
 async def count_share(update: Update, ctx: BotContext) -> None:
-    """A reader sent one of the results into a chat: one more share today (a count only)."""
-    if update.chosen_inline_result is None:
+    """A reader sent one of the results into a chat: one more share today (a count), and a
+    signal for the reader's own Berita Pilihan (bot.delivery.personal)."""
+    chosen = update.chosen_inline_result
+    if chosen is None:
         return
+    now = ctx.now()
     async with ctx.sessions.begin() as session:
-        await stats.count_share(session, local_day(ctx.now(), ctx.settings.tz))
+        await stats.count_share(session, local_day(now, ctx.settings.tz))
+        story_id = story_of_result(chosen.result_id)
+        if story_id is not None:
+            await personal.learn_from_reader(
+                session, chosen.from_user.id, story_id, Signal.SHARE, now
+            )

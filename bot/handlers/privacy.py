@@ -138,6 +138,7 @@ async def erase_button(update: Update, ctx: BotContext) -> None:
         lang,
         "privacy.erase.done",
         follows=erased.follows,
+        learned=erased.learned,
         deliveries=erased.deliveries,
         digest_items=erased.digest_items,
         kept=erased.kept_keys,

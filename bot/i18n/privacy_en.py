@@ -8,8 +8,10 @@ MESSAGES: dict[str, str] = {
         "<b>What is kept</b> for each chat (and each forum topic): its Telegram chat id, its "
         "type, a group's or channel's title and username, language, time zone, quiet hours, "
         "Berita Pilihan times, what it follows (Berita Pilihan, topics, regions, keywords) and "
-        "its delivery history (which message was sent when). For a channel: who connected "
-        "it.\n"
+        "its delivery history (which message was sent when), and the tastes behind a personal "
+        "Berita Pilihan: weights per topic, region, outlet and word learned from the 👍/👎 "
+        "buttons, stories read in the Mini App and stories shared through inline mode (they "
+        "fade by half every 14 days; ↺ resets them). For a channel: who connected it.\n"
         "<b>What for</b>: only to send the news you asked for, once, at the times you chose. "
         "No ads, no trackers, no selling of data.\n"
         "<b>How long</b>: delivery and Berita Pilihan history is deleted automatically after "
@@ -33,8 +35,8 @@ MESSAGES: dict[str, str] = {
     "privacy.erase.ask": (
         "🗑 <b>Delete this chat's data?</b>\n"
         "Deleted: every follow (Berita Pilihan, topics, regions, keywords), the settings "
-        "(language, time zone, quiet hours, Pilihan times), the chat's name and its delivery "
-        "history.\n"
+        "(language, time zone, quiet hours, Pilihan times), the chat's name, its delivery "
+        "history and the tastes learned from your 👍/👎, reads and shares.\n"
         "Kept: the Telegram chat id and the keys of messages just sent, so nothing is sent "
         "twice (see /privacy).\n"
         "After this the bot sends no news until you follow something again."
@@ -49,8 +51,8 @@ MESSAGES: dict[str, str] = {
     ),
     "privacy.erase.done": (
         "✅ This chat's data is deleted: {follows} follows, {deliveries} delivery records, "
-        "{digest_items} Pilihan stories. Only the keys of {kept} messages are kept so they "
-        "are never sent twice (see /privacy)."
+        "{digest_items} Pilihan stories, {learned} taste records. Only the keys of {kept} "
+        "messages are kept so they are never sent twice (see /privacy)."
     ),
     "example.datasaya": "/mydata",
     "example.hapusdata": "/deletemydata",

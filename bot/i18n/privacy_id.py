@@ -8,7 +8,10 @@ MESSAGES: dict[str, str] = {
         "<b>Yang disimpan</b> untuk setiap obrolan (dan setiap topik forum): nomor obrolan "
         "Telegram, jenisnya, nama dan nama pengguna grup atau kanal, bahasa, zona waktu, jam "
         "tenang, jam Berita Pilihan, apa yang diikuti (Berita Pilihan, topik, wilayah, kata "
-        "kunci) dan riwayat pengiriman (pesan apa yang dikirim dan kapan). Untuk kanal: siapa "
+        "kunci), riwayat pengiriman (pesan apa yang dikirim dan kapan), dan selera untuk Berita "
+        "Pilihan pribadi: bobot per topik, wilayah, media dan kata yang dipelajari dari tombol "
+        "👍/👎, berita yang dibaca di Mini App dan yang dibagikan lewat mode inline (memudar "
+        "setengahnya tiap 14 hari; atur ulang dengan tombol ↺). Untuk kanal: siapa "
         "yang menghubungkannya.\n"
         "<b>Untuk apa</b>: hanya untuk mengirim berita yang Anda minta, sekali saja, pada "
         "waktu yang Anda pilih. Tidak ada iklan, pelacak, atau penjualan data.\n"
@@ -34,7 +37,8 @@ MESSAGES: dict[str, str] = {
     "privacy.erase.ask": (
         "🗑 <b>Hapus data obrolan ini?</b>\n"
         "Dihapus: semua langganan (Berita Pilihan, topik, wilayah, kata kunci), pengaturan "
-        "(bahasa, zona waktu, jam tenang, jam Pilihan), nama obrolan, dan riwayat pengiriman.\n"
+        "(bahasa, zona waktu, jam tenang, jam Pilihan), nama obrolan, riwayat pengiriman, dan "
+        "selera yang dipelajari dari 👍/👎, bacaan, dan berita yang Anda bagikan.\n"
         "Tetap disimpan: nomor obrolan Telegram dan kunci pesan yang baru terkirim, agar "
         "tidak ada pesan terkirim dua kali (lihat /privasi).\n"
         "Setelah ini bot tidak mengirim berita lagi sampai Anda mengikuti sesuatu."
@@ -49,8 +53,8 @@ MESSAGES: dict[str, str] = {
     ),
     "privacy.erase.done": (
         "✅ Data obrolan ini sudah dihapus: {follows} langganan, {deliveries} catatan "
-        "pengiriman, {digest_items} berita Pilihan. Disimpan hanya kunci {kept} pesan agar "
-        "tidak terkirim dua kali (lihat /privasi)."
+        "pengiriman, {digest_items} berita Pilihan, {learned} catatan selera. Disimpan hanya "
+        "kunci {kept} pesan agar tidak terkirim dua kali (lihat /privasi)."
     ),
     "example.datasaya": "/datasaya",
     "example.hapusdata": "/hapusdata",

@@ -18,12 +18,13 @@ are always shown, and at least one item in five is kept for stories outside the 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.news.search.analysis import analyse
+from bot.news.search.analysis import STOP_WORDS, fold
 from bot.news.topics.taxonomy import REGION_PREFIX
 
 HALF_LIFE = timedelta(days=14)
@@ -36,10 +37,11 @@ CLAMP = 3.0  # |summed affinity| beyond this changes nothing more (at most ×e^2
 HABIT = 0.25  # a feature weighted this much or more is one of the chat's habits
 OUT_OF_HABIT_EVERY = 5  # at least one item in this many lies outside the habits
 
+_LETTERS = re.compile(r"[^\W\d_]+")
 TOPIC, PROVINCE, OUTLET, KEYWORD = "t", "p", "o", "k"
 # How much of a signal each kind of feature takes: the topic and the province say most about
 # why a reader liked a story; the outlet and the headline's words a little.
-SHARE = {TOPIC: 1.0, PROVINCE: 1.0, OUTLET: 0.3, KEYWORD: 0.4}
+SHARE = {TOPIC: 1.0, PROVINCE: 1.0, OUTLET: 0.2, KEYWORD: 0.4}
 # Topics nearly every story has: they say little about a taste, so they learn at a third.
 BROAD = frozenset({"t:nasional", "t:regional"})
 BROAD_SHARE = 1 / 3
@@ -84,7 +86,10 @@ def story_features(topics: Iterable[str], outlets: Iterable[str], title: str) ->
             found[f"{TOPIC}:{topic}"] = None
     for outlet in outlets:
         found[f"{OUTLET}:{outlet}"[:MAX_FEATURE]] = None
-    words = [w for w in dict.fromkeys(analyse(title)) if len(w) >= MIN_WORD and w.isalpha()]
+    # Words as written (folded), not stemmed: they name things ("Persebaya", which a stemmer
+    # reads as per- + "baya"), and a reader may see one in the line saying why.
+    letters = dict.fromkeys(_LETTERS.findall(fold(title)))
+    words = [w for w in letters if len(w) >= MIN_WORD and w not in STOP_WORDS]
     for word in words[:TITLE_WORDS]:
         found[f"{KEYWORD}:{word}"[:MAX_FEATURE]] = None
     return tuple(found)

@@ -27,6 +27,14 @@ def result_id(story_id: int) -> str:
     return f"s{story_id}"
 
 
+def story_of_result(result: str) -> int | None:
+    """The story a chosen result shared, or None for an id this bot did not make."""
+    number = result.removeprefix("s")
+    return (
+        int(number) if result.startswith("s") and number.isdigit() and len(number) <= 18 else None
+    )
+
+
 def thumbnail_of(view: StoryView) -> str | None:
     """The story's picture as a thumbnail, when it has one Telegram can fetch (http or https)."""
     url = (view.image_url or "").strip()

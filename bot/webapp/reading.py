@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.delivery import personal
 from bot.delivery.pilihan import pilihan_on_demand
 from bot.delivery.quiet import chat_zone
 from bot.i18n import LANGUAGES, as_plain, pick_language
+from bot.news.affinity import Signal
 from bot.news.search.query import MAX_CHARS, MAX_TERMS, Query, QueryError, parse_query
 from bot.news.topics.taxonomy import TAXONOMY, is_valid_topic, topic_label
 from bot.telegram.formatting import ZONES, format_date, zone_name
@@ -44,6 +48,8 @@ STORY_TTL = 60.0
 MAX_STALE = 300.0  # an answer older than this is rebuilt before it is given again
 GZIP_FROM = 1024  # bytes: smaller answers are sent as they are
 
+
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Body:
@@ -247,4 +253,13 @@ async def story(request: web.Request) -> web.Response:
     body = await request.app[READS].story(story_id, *await prefs(request))
     if body is None:
         raise http_error(web.HTTPNotFound, "no such story")
+    reader = reader_of(request)
+    if reader is not None:  # a signal for the reader's own Berita Pilihan (read in full)
+        try:
+            async with deps_of(request).sessions.begin() as session:
+                await personal.learn_from_reader(
+                    session, reader.user.id, story_id, Signal.READ, deps_of(request).clock()
+                )
+        except SQLAlchemyError as exc:  # the story is served all the same; the read is lost
+            log.warning("webapp: could not learn from a read of story %s: %s", story_id, exc)
     return body.respond(request)
