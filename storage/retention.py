@@ -19,6 +19,8 @@ from storage.ledger import OPEN_STATUSES
 from storage.models import (
     Article,
     Broadcast,
+    ChatAffinity,
+    ChatFeedback,
     Delivery,
     DigestItem,
     EventLog,
@@ -141,8 +143,8 @@ async def old_stories(
 async def delete_stories(
     session: AsyncSession, ids: Sequence[int], keep: Collection[int] = ()
 ) -> dict[str, int]:
-    """Delete stories with their articles, topics, band keys and search index entries,
-    sparing those still owed."""
+    """Delete stories with their articles, topics, band keys, search index entries and the
+    chats' signals on them, sparing those still owed."""
     owed = set(
         await _ids(
             session,
@@ -160,6 +162,8 @@ async def delete_stories(
     await session.execute(delete(StoryTopic).where(StoryTopic.story_id.in_(doomed)))
     # The foreign key would cascade too; said here, retention's reach is in one place.
     await search.remove_entries(session, doomed)
+    # A chat's signal on a story goes with it; what the signal taught stays (and fades).
+    await session.execute(delete(ChatFeedback).where(ChatFeedback.story_id.in_(doomed)))
     stories = await _delete(session, delete(Story).where(Story.id.in_(doomed)))
     return {"stories": stories, "articles": articles}
 
@@ -171,3 +175,11 @@ async def _ids(session: AsyncSession, query: Any) -> list[int]:
 async def _delete(session: AsyncSession, stmt: Any) -> int:
     result = await session.execute(stmt.execution_options(synchronize_session=False))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def delete_faded_affinities(session: AsyncSession, learned_before: datetime) -> int:
+    """Delete affinity weights last learned before `learned_before`: faded to nothing by now
+    (the caller knows the half-life), they would only take room."""
+    return await _delete(
+        session, delete(ChatAffinity).where(ChatAffinity.learned_at < learned_before)
+    )

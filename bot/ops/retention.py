@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.news import affinity
 from bot.ops.metrics import Metrics
 from bot.telegram.typed_context import BotApp, BotContext
 from storage import retention
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 PRUNE_AT = time(3, 30)
 # Between two batches, so the bot's writers get the database.
 PAUSE = 0.05
+# A taste not taught again for eight half-lives weighs under 1/256 of what it did: gone.
+FADED_AFTER = affinity.HALF_LIFE * 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,9 @@ async def prune(
             break
         await asyncio.sleep(policy.pause)
     await _prune_stories(sessions, policy, cutoff, done)
+    async with sessions.begin() as session:
+        faded = now - FADED_AFTER
+        done["chat_affinities"] += await retention.delete_faded_affinities(session, faded)
     return {table: n for table, n in done.items() if n}
 
 

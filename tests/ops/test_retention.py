@@ -17,13 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.ingest.indexing import index_missing
 from bot.news.search.query import parse_query
 from bot.ops.metrics import Metrics
-from bot.ops.retention import RetentionPolicy, prune, schedule_retention
+from bot.ops.retention import FADED_AFTER, RetentionPolicy, prune, schedule_retention
 from storage import search
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import (
     Article,
     Broadcast,
+    Chat,
+    ChatAffinity,
+    ChatFeedback,
     Delivery,
     DigestItem,
     EventLog,
@@ -188,3 +191,41 @@ async def test_pruned_stories_leave_the_search_index(
 async def story_ids(sessions: async_sessionmaker[AsyncSession]) -> set[int]:
     async with sessions() as s:
         return set((await s.scalars(select(Story.id))).all())
+
+
+async def test_faded_tastes_and_signals_on_deleted_stories_go(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    kept = await fill(sessions)
+    async with sessions.begin() as s:
+        chat_pk = (await s.scalars(select(Chat.id).order_by(Chat.id))).first()
+        assert chat_pk is not None
+        old_story = (
+            await s.scalars(select(Story.id).where(Story.id.not_in(kept.stories)))
+        ).first()
+        kept_story = min(kept.stories)
+        long_ago = NOW - FADED_AFTER - timedelta(days=1)
+        await s.execute(
+            insert(ChatAffinity),
+            [
+                {
+                    "chat_pk": chat_pk,
+                    "feature": "t:politik",
+                    "weight": 3.0,
+                    "learned_at": long_ago,
+                },
+                {"chat_pk": chat_pk, "feature": "t:olahraga", "weight": 1.0, "learned_at": NOW},
+            ],
+        )
+        await s.execute(
+            insert(ChatFeedback),
+            [
+                {"chat_pk": chat_pk, "story_id": story, "signal": "vote", "value": 1, "at": NOW}
+                for story in (old_story, kept_story)
+            ],
+        )
+    counts = await prune(sessions, RetentionPolicy(days=90, batch=BATCH, pause=0), NOW)
+    assert counts["chat_affinities"] == 1
+    async with sessions() as s:
+        assert (await s.scalars(select(ChatAffinity.feature))).all() == ["t:olahraga"]
+        assert (await s.scalars(select(ChatFeedback.story_id))).all() == [kept_story]
