@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.pilihan import PickPolicy, candidate_rows, score
+from bot.delivery.pilihan import PickPolicy, candidate_rows, local_day, score
 from bot.i18n import default_catalogue
 from bot.news import affinity
 from bot.news.affinity import Candidate, Picks, Signal
@@ -26,7 +27,7 @@ from bot.news.topics.taxonomy import region_topic, topic_label
 from bot.telegram.formatting import esc
 from storage import affinities, chats
 from storage.chats import TOPIC
-from storage.models import Article, Source, Story, Subscription
+from storage.models import Article, DigestItem, Source, Story, Subscription
 from storage.stories import StoryView, views_by_ids
 
 # What following a topic or province counts for before any tap: as much as one "more".
@@ -234,25 +235,75 @@ async def pick_for_chat(
     digest does; `/pilihan` on demand shows the day's picks whatever was sent).
     """
     policy = policy or PickPolicy()
-    cache = cache or FeatureCache()
     rows = await candidate_rows(
         session, now=now, tz=tz, chat_pk=chat_pk if exclude_given else None, policy=policy
     )
-    rows.sort(key=lambda r: (score(r, now, policy), r.published_at, r.id), reverse=True)
-    features = await cache.get(session, [int(r.id) for r in rows])
-    window = policy.window
-    candidates = [
+    pool = await candidates_of(session, rows, now, policy, cache or FeatureCache())
+    found = await profile(session, chat_pk, now)
+    picks = affinity.rank(pool, found.weights, policy.size)
+    return Personal(await views_by_ids(session, picks.ids), picks, found)
+
+
+async def picks_for_chats(
+    session: AsyncSession,
+    chats_due: Sequence[tuple[int, tzinfo]],
+    *,
+    now: datetime,
+    policy: PickPolicy | None = None,
+    cache: FeatureCache | None = None,
+) -> dict[int, Picks]:
+    """Each chat's digest picks (chat pk, its zone), leaving out what it got today.
+
+    A few queries for the whole page, not per chat: one for the candidates, one for what the
+    chats were given today, two for their profiles; then each chat is ranked in memory. The
+    candidates are the window's newest `policy.candidates` for every chat, before what a chat
+    was given is left out (`pick_for_chat` asks the database for the newest not given).
+    """
+    policy = policy or PickPolicy()
+    if not chats_due:
+        return {}
+    rows = await candidate_rows(session, now=now, tz=chats_due[0][1], policy=policy)
+    pool = await candidates_of(session, rows, now, policy, cache or FeatureCache())
+    pks = [pk for pk, _ in chats_due]
+    days = {pk: local_day(now, tz) for pk, tz in chats_due}
+    given: dict[int, set[int]] = {}
+    query = select(DigestItem.chat_pk, DigestItem.day, DigestItem.story_id).where(
+        DigestItem.chat_pk.in_(pks), DigestItem.day.in_(set(days.values()))
+    )
+    for chat_pk, day, story_id in await session.execute(query):
+        if days.get(int(chat_pk)) == day:
+            given.setdefault(int(chat_pk), set()).add(int(story_id))
+    found = await profiles(session, pks, now)
+    picks: dict[int, Picks] = {}
+    for pk in pks:
+        skip = given.get(pk)
+        mine = [c for c in pool if c.id not in skip] if skip else pool
+        picks[pk] = affinity.rank(mine, found[pk].weights, policy.size)
+    return picks
+
+
+async def candidates_of(
+    session: AsyncSession,
+    rows: Sequence[Any],
+    now: datetime,
+    policy: PickPolicy,
+    cache: FeatureCache,
+) -> list[Candidate]:
+    """Candidate rows (bot.delivery.pilihan.candidate_rows) in the editorial order, with their
+    scores and features."""
+    ordered = sorted(
+        rows, key=lambda r: (score(r, now, policy), r.published_at, r.id), reverse=True
+    )
+    features = await cache.get(session, [int(r.id) for r in ordered])
+    return [
         Candidate(
             id=int(r.id),
             editorial=score(r, now, policy),
             features=features.get(int(r.id), ()),
-            pinned=r.pinned_at is not None and now - r.pinned_at <= window,
+            pinned=r.pinned_at is not None and now - r.pinned_at <= policy.window,
         )
-        for r in rows
+        for r in ordered
     ]
-    found = await profile(session, chat_pk, now)
-    picks = affinity.rank(candidates, found.weights, policy.size)
-    return Personal(await views_by_ids(session, picks.ids), picks, found)
 
 
 def digest_note(views: Sequence[StoryView], found: Profile | None, lang: str) -> str:

@@ -208,12 +208,13 @@ async def pilihan_now_command(update: Update, ctx: BotContext) -> None:
     while True:
         async with ctx.sessions.begin() as session:
             page = await chats.chats_page(session, after, PAGE, following="pilihan")
+            zones = {chat.id: chat_tz(chat, ctx) for chat in page}
+            picks = await personal.picks_for_chats(
+                session, list(zones.items()), now=now, cache=cache
+            )
             for chat in page:
-                tz = chat_tz(chat, ctx)
-                picked = await personal.pick_for_chat(
-                    session, chat_pk=chat.id, now=now, tz=tz, cache=cache
-                )
-                ids = picked.picks.ids
+                tz = zones[chat.id]
+                ids = picks[chat.id].ids
                 if ids and await outbox.enqueue_digest(
                     session, chat.id, key, ids, local_day(now, tz), now
                 ):

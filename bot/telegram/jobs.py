@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import JobQueue
 
 from bot.config import Settings, parse_clock
-from bot.delivery.personal import FeatureCache, pick_for_chat
+from bot.delivery.personal import FeatureCache, picks_for_chats
 from bot.delivery.pilihan import local_day
 from bot.delivery.quiet import chat_zone
 from bot.telegram.typed_context import BotApp, BotContext
@@ -109,11 +109,10 @@ async def enqueue_due_digests(
     while cursor is not None:
         async with sessions.begin() as session:
             due, cursor = await due_digests(session, settings, now, after_pk=cursor)
+            chats_due = [(d.chat_pk, d.tz) for d in due]
+            picks = await picks_for_chats(session, chats_due, now=now, cache=cache)
             for digest in due:
-                picked = await pick_for_chat(
-                    session, chat_pk=digest.chat_pk, now=now, tz=digest.tz, cache=cache
-                )
-                ids = picked.picks.ids
+                ids = picks[digest.chat_pk].ids
                 if ids and await enqueue_digest(
                     session, digest.chat_pk, digest.digest_key, ids, digest.day, now
                 ):

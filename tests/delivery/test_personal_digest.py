@@ -4,13 +4,17 @@ push carries "more / less like this"."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox, personal
+from bot.delivery.pilihan import local_day
 from bot.delivery.service import utcnow
 from bot.news.affinity import Signal
-from storage.models import Chat
+from storage.models import Chat, DigestItem
 from tests.delivery.factory import add_chats, add_story, subscribe
 from tests.delivery.harness import delivery_rig
 
@@ -62,3 +66,37 @@ async def test_a_push_carries_more_and_less_like_this(
         ("👍 Lebih banyak seperti ini", f"fb|+|{story}"),
         ("👎 Kurangi seperti ini", f"fb|-|{story}"),
     ]
+
+
+async def test_a_page_of_chats_is_ranked_as_each_chat_alone_would_be(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    now = utcnow()
+    tz = ZoneInfo("Asia/Jakarta")
+    async with sessions.begin() as s:
+        await add_chats(s, 3, start=900)
+        taught, given, fresh = (await s.scalars(select(Chat.id).order_by(Chat.id))).all()
+        topics = (
+            ["sepak-bola", "olahraga"],
+            ["politik"],
+            ["ekonomi"],
+            ["regional", "region:bali"],
+        )
+        ids = [
+            await add_story(
+                s, f"Kabar {n}", topics[n % 4], published_at=now - timedelta(minutes=n)
+            )
+            for n in range(12)
+        ]
+        await personal.learn(s, taught, ids[0], Signal.MORE, now)
+        await personal.learn(s, taught, ids[1], Signal.LESS, now)
+        await s.execute(
+            insert(DigestItem).values(chat_pk=given, day=local_day(now, tz), story_id=ids[0])
+        )
+    async with sessions() as s:
+        page = await personal.picks_for_chats(s, [(taught, tz), (given, tz), (fresh, tz)], now=now)
+        for pk in (taught, given, fresh):
+            alone = await personal.pick_for_chat(s, chat_pk=pk, now=now, tz=tz)
+            assert page[pk] == alone.picks
+    assert ids[0] not in page[given].ids and ids[0] in page[fresh].ids
+    assert page[taught].ids != page[fresh].ids
