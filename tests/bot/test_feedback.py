@@ -16,8 +16,10 @@ from sqlalchemy import delete, func, select
 from storage.models import Chat, ChatAffinity, ChatFeedback, Story
 from tests.bot.fakeapi import Call
 from tests.bot.harness import BotHarness, add_story, make_settings, running_bot
-from tests.bot.updates import GROUP_ID, USER_ID, chat
+from tests.bot.updates import CHANNEL_ID, GROUP_ID, USER_ID, chat
 from tests.dbs import database_url
+
+ADMINS_ONLY = "Hanya admin yang bisa mengajari Berita Pilihan di sini; tidak ada yang berubah."
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -129,9 +131,7 @@ async def test_in_groups_only_admins_teach(bot: BotHarness) -> None:
     story = await add_story(bot.resources, "Harga cabai naik", topics=("ekonomi",))
     member = 31337
     said = await tap(bot, f"fb|+|{story}", chat_data=group, user_id=member)
-    assert said == [
-        "Hanya admin yang bisa mengajari Berita Pilihan di sini; tidak ada yang berubah."
-    ]
+    assert said == [ADMINS_ONLY]
     assert await weights(bot, GROUP_ID) == {}
     bot.api.set_member(GROUP_ID, USER_ID, "administrator")
     assert await tap(bot, f"fb|+|{story}", chat_data=group) == [
@@ -181,3 +181,16 @@ async def test_the_reader_sees_and_deletes_what_was_learned(bot: BotHarness) -> 
         "Data chat ini sudah dihapus; tombol lama tidak mengubah apa pun."
     ]
     assert await weights(bot) == {}
+
+
+async def test_in_channels_only_admins_teach(bot: BotHarness) -> None:
+    channel = chat(CHANNEL_ID, "channel", username="kanalberita")
+    story = await add_story(bot.resources, "Jadwal KRL berubah", topics=("nasional",))
+    said = await tap(bot, f"fb|-|{story}", chat_data=channel)  # a subscriber, not an admin
+    assert said == [ADMINS_ONLY]
+    assert await weights(bot, CHANNEL_ID) == {}
+    bot.api.set_member(CHANNEL_ID, USER_ID, "administrator")
+    assert await tap(bot, f"fb|-|{story}", chat_data=channel) == [
+        "👎 Dicatat: lebih sedikit berita seperti ini."
+    ]
+    assert (await weights(bot, CHANNEL_ID))["t:nasional"] < 0

@@ -8,10 +8,12 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import func, select
 
 from bot.ingest.indexing import index_missing
 from bot.webapp.admin import midnight
 from storage import ledger, stats
+from storage.models import ChatAffinity, ChatFeedback
 from tests.bot.harness import add_story
 from tests.bot.updates import ADMIN_ID, USER_ID
 from tests.webapp.conftest import Site
@@ -305,3 +307,20 @@ async def test_search_pages(site: Site) -> None:
     assert len(second["stories"]) == 2 and second["next"] is None
     titles = {s["title"] for s in first["stories"] + second["stories"]}
     assert len(titles) == 12
+
+
+async def test_reading_a_story_in_the_app_teaches_the_readers_own_chat(site: Site) -> None:
+    ids = await seed(site.bot.resources, site.app)
+    raw = init_data(USER_ID)
+    assert (await get(site, f"/api/stories/{ids['flood']}", raw))[0] == 200  # no chat yet
+    async with site.bot.resources.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(ChatAffinity)) == 0
+    await site.bot.say("/start")
+    assert (await get(site, f"/api/stories/{ids['flood']}"))[0] == 200  # anonymous: nothing
+    for _ in range(2):  # a story read twice counts once
+        assert (await get(site, f"/api/stories/{ids['flood']}", raw))[0] == 200
+    async with site.bot.resources.sessions() as s:
+        learned = dict((await s.execute(select(ChatAffinity.feature, ChatAffinity.weight))).all())
+        signals = (await s.scalars(select(ChatFeedback.signal))).all()
+    assert signals == ["read"]
+    assert learned and all(0 < w <= 0.25 for w in learned.values())
