@@ -67,6 +67,16 @@ MESSAGES: dict[str, str] = {
     "app.settings.keyword_placeholder": "e.g. banjir Jakarta",
     "app.settings.add": "Add",
     "app.settings.remove": "Remove the keyword {keyword}",
+    "app.settings.tastes": "Your Berita Pilihan tastes",
+    "app.settings.tastes_hint": (
+        "Learned from your 👍/👎, reads and shares; each fades by half every 14 days."
+    ),
+    "app.settings.tastes_none": (
+        "Nothing learned yet: your Berita Pilihan is the editors' ranking."
+    ),
+    "app.settings.tastes_more": "More of",
+    "app.settings.tastes_less": "Less of",
+    "app.settings.tastes_reset": "↺ Reset my picks",
     "app.settings.saved": "Saved",
     "app.language.id": "Indonesia",
     "app.language.en": "English",

@@ -67,6 +67,17 @@ MESSAGES: dict[str, str] = {
     "app.settings.keyword_placeholder": "mis. banjir Jakarta",
     "app.settings.add": "Tambah",
     "app.settings.remove": "Hapus kata kunci {keyword}",
+    "app.settings.tastes": "Selera Berita Pilihan Anda",
+    "app.settings.tastes_hint": (
+        "Dipelajari dari 👍/👎, bacaan dan berita yang Anda bagikan; memudar setengahnya "
+        "tiap 14 hari."
+    ),
+    "app.settings.tastes_none": (
+        "Belum ada yang dipelajari: Berita Pilihan Anda adalah pilihan redaksi."
+    ),
+    "app.settings.tastes_more": "Lebih banyak",
+    "app.settings.tastes_less": "Lebih sedikit",
+    "app.settings.tastes_reset": "↺ Atur ulang pilihan saya",
     "app.settings.saved": "Tersimpan",
     "app.language.id": "Indonesia",
     "app.language.en": "English",

@@ -59,7 +59,7 @@ class Signal(StrEnum):
 STRENGTH: Mapping[Signal, float] = {
     Signal.MORE: 1.0,
     Signal.LESS: -1.0,
-    Signal.READ: 0.25,
+    Signal.READ: 0.2,  # one read is not yet a habit (HABIT); two are
     Signal.SHARE: 0.5,
 }
 # A vote can be changed (more, then less); reads and shares count once per story.

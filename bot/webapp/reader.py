@@ -13,16 +13,18 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery import personal
 from bot.delivery.quiet import chat_zone
 from bot.handlers.typed_settings import Refusal, parse_setting
 from bot.handlers.user import KEYWORD_MAX
 from bot.i18n import pick_language
+from bot.news import affinity
 from bot.news.topics.taxonomy import is_valid_topic
 from bot.telegram.formatting import zone_name
 from bot.webapp.auth import require_reader
 from bot.webapp.deps import deps_of, http_error
 from bot.webapp.initdata import InitData
-from storage import chats
+from storage import affinities, chats
 from storage.chats import KEYWORD, PILIHAN, TOPIC
 from storage.models import Chat
 from storage.reading import reader_state
@@ -31,6 +33,7 @@ routes = web.RouteTableDef()
 # Each field of a settings change, and the word typed `/settings` knows it by.
 _TYPED = {"times": "pilihan", "quiet": "tenang", "zone": "zona", "language": "bahasa"}
 KEYWORDS_MAX = 50  # keywords one reader may follow from the app
+TASTES_SHOWN = 6  # likes (and dislikes) the settings view lists, strongest first
 
 
 def _clock(minutes: int) -> str:
@@ -65,6 +68,24 @@ async def me_body(request: web.Request, session: AsyncSession, reader: InitData)
             "topics": [value for kind, value in follows if kind == TOPIC],
             "keywords": [value for kind, value in follows if kind == KEYWORD],
         },
+        "tastes": await _tastes(request, session, chat),
+    }
+
+
+async def _tastes(
+    request: web.Request, session: AsyncSession, chat: Chat | None
+) -> dict[str, list[str]]:
+    """What the personal Berita Pilihan learned of the reader: the strongest likes and dislikes."""
+    if chat is None:
+        return {"more": [], "less": []}
+    now, lang = deps_of(request).clock(), chat.language or "id"
+    weights = (await personal.learned_weights(session, [chat.id], now)).get(chat.id, {})
+    ranked = sorted(weights.items(), key=lambda item: (-abs(item[1]), item[0]))
+    liked = [f for f, w in ranked if w >= affinity.HABIT][:TASTES_SHOWN]
+    disliked = [f for f, w in ranked if w <= -affinity.HABIT][:TASTES_SHOWN]
+    return {
+        "more": [personal.reason_label(f, lang) for f in liked],
+        "less": [personal.reason_label(f, lang) for f in disliked],
     }
 
 
@@ -146,6 +167,20 @@ def follow_target(body: dict[str, Any]) -> tuple[str, str, bool]:
     if kind == KEYWORD and 2 <= len(keyword) <= KEYWORD_MAX:
         return KEYWORD, keyword, on
     raise http_error(web.HTTPBadRequest, str(kind) if kind in (TOPIC, KEYWORD) else "kind")
+
+
+@routes.post("/api/me/tastes/reset")
+async def reset_tastes(request: web.Request) -> web.Response:
+    """Forget what the personal Berita Pilihan learned (as ↺ under a digest does)."""
+    reader = require_reader(request)
+    deps = deps_of(request)
+    async with deps.sessions.begin() as session:
+        chat = await chats.get_chat(session, reader.user.id)
+        if chat is not None:
+            await affinities.reset(session, chat.id, deps.clock())
+    async with deps.sessions() as session:
+        body = await me_body(request, session, reader)
+    return web.json_response(body, headers={"Cache-Control": "no-store"})
 
 
 @routes.post("/api/me/follow")

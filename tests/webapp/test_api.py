@@ -323,4 +323,12 @@ async def test_reading_a_story_in_the_app_teaches_the_readers_own_chat(site: Sit
         learned = dict((await s.execute(select(ChatAffinity.feature, ChatAffinity.weight))).all())
         signals = (await s.scalars(select(ChatFeedback.signal))).all()
     assert signals == ["read"]
-    assert learned and all(0 < w <= 0.25 for w in learned.values())
+    assert learned and all(0 < w <= 0.2 for w in learned.values())
+    _, me = await get(site, "/api/me", raw)
+    assert me["tastes"] == {"more": [], "less": []}  # one read is not yet a habit
+    await site.bot.feed(site.bot.updates.callback(f"fb|+|{ids['flood']}"))
+    _, me = await get(site, "/api/me", raw)
+    assert "Nasional" in me["tastes"]["more"] and me["tastes"]["less"] == []
+    assert (await post(site, "/api/me/tastes/reset", {}))[0] == 401
+    status, me = await post(site, "/api/me/tastes/reset", {}, raw)
+    assert status == 200 and me["tastes"] == {"more": [], "less": []}

@@ -302,3 +302,32 @@ async def test_search_finds_a_story_and_opens_it(browser: Browser, sqlite_site: 
     )
     await browser.wait("document.querySelector('[data-empty]')", "no result")
     assert "«gerhana»" in await browser.text("[data-empty]")
+
+
+async def test_a_reader_sees_what_was_learned_and_resets_it(
+    browser: Browser, sqlite_site: Site
+) -> None:
+    site = sqlite_site
+    ids = await seed(site.bot.resources, site.app)
+    await site.bot.say("/start")
+    await site.bot.feed(site.bot.updates.callback(f"fb|+|{ids['football']}"))
+    await site.bot.feed(site.bot.updates.callback(f"fb|-|{ids['flood']}"))
+    raw = init_data(USER_ID)
+    for dark in (False, True):
+        await open_app(browser, site, raw, dark=dark, query="?view=settings")
+        await browser.wait("document.querySelector('#tastes-reset')", "the learned tastes")
+        shown = await browser.js(
+            "return [...document.querySelectorAll('#tastes .chip')]"
+            ".map(c => `${c.dataset.taste} ${c.textContent}`)"
+        )
+        # Strongest first; Kompas carried both stories: +0.2 and -0.2 left nothing to show.
+        assert shown == ["more Olahraga", "more Sepak Bola", "less Nasional", "less Regional"]
+        await browser.screenshot(f"tastes-{'dark' if dark else 'light'}")
+    await browser.click("#tastes-reset")
+    await browser.wait("!document.querySelector('#tastes-reset')", "the tastes forgotten")
+    assert "Belum ada yang dipelajari" in await browser.js(
+        "return document.querySelector('#tastes').textContent"
+    )
+    # The chat agrees: /pilihan has no reset button and no "because" any more.
+    pilihan = await site.bot.say("/pilihan")
+    assert "Karena Anda" not in pilihan.text and "fb|r" not in str(pilihan.buttons())

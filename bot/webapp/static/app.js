@@ -411,7 +411,21 @@
           class: "chip", "aria-label": t("app.settings.remove", { keyword: k }), "data-keyword": k,
           onclick: () => save("me/follow", { kind: "keyword", value: k, on: false }),
         }, `${k} ✕`))) : h("p", { class: "hint" }, t("app.settings.keywords_none")),
-        h("div", { class: "inline" }, keyword, h("button", { class: "primary", onclick: addKeyword }, t("app.settings.add")))));
+        h("div", { class: "inline" }, keyword, h("button", { class: "primary", onclick: addKeyword }, t("app.settings.add")))),
+      tastesPanel(me.tastes));
+  }
+
+  // What the personal Berita Pilihan learned from the reader's 👍/👎, reads and shares.
+  function tastesPanel(tastes) {
+    const learned = tastes.more.length + tastes.less.length > 0;
+    const group = (names, kind) => names.length ? h("div", { class: "row stack" }, h("span", {}, t(`app.settings.tastes_${kind}`)),
+      h("div", { class: "chips wrap" }, names.map((name) => h("span", { class: "chip", "data-taste": kind }, name)))) : null;
+    return h("section", { class: "panel", id: "tastes" },
+      h("h2", {}, t("app.settings.tastes")),
+      h("p", { class: "hint" }, t("app.settings.tastes_hint")),
+      learned ? group(tastes.more, "more") : h("p", { class: "hint" }, t("app.settings.tastes_none")),
+      learned ? group(tastes.less, "less") : null,
+      learned ? h("button", { class: "primary", id: "tastes-reset", onclick: () => save("me/tastes/reset", {}) }, t("app.settings.tastes_reset")) : null);
   }
 
   async function showSettings() {
