@@ -33,6 +33,9 @@ from storage.stories import StoryView, views_by_ids
 # What following a topic or province counts for before any tap: as much as one "more".
 FOLLOW_PRIOR = 1.0
 WHY_NAMES = 3  # liked topics, provinces or outlets named under a digest's heading
+# Weights one chat keeps, strongest first: a heavy tapper's headline words would otherwise
+# pile up faster than they fade, and every tap rewrites the chat's weights.
+MAX_LEARNED = 200
 
 
 class Learned(StrEnum):
@@ -84,8 +87,9 @@ async def learn(
     weights = current.get(chat_pk, {})
     for feature, moved in affinity.deltas(features, strength).items():
         weights[feature] = weights.get(feature, 0.0) + moved
-    faded = [f for f, w in weights.items() if abs(w) < affinity.FADED]
-    kept = {f: w for f, w in weights.items() if abs(w) >= affinity.FADED}
+    strongest = sorted(weights, key=lambda f: abs(weights[f]), reverse=True)
+    kept = {f: weights[f] for f in strongest[:MAX_LEARNED] if abs(weights[f]) >= affinity.FADED}
+    faded = [f for f in weights if f not in kept]
     await affinities.save(session, chat_pk, kept, now, drop=faded)
     await affinities.set_signal(session, chat_pk, story_id, kind, value, now)
     return Learned.LEARNED

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select
 
+from bot.delivery import personal
 from storage.models import Chat, ChatAffinity, ChatFeedback, Story
 from tests.bot.fakeapi import Call
 from tests.bot.harness import BotHarness, add_story, make_settings, running_bot
@@ -194,3 +195,17 @@ async def test_in_channels_only_admins_teach(bot: BotHarness) -> None:
         "👎 Dicatat: lebih sedikit berita seperti ini."
     ]
     assert (await weights(bot, CHANNEL_ID))["t:nasional"] < 0
+
+
+async def test_a_heavy_tapper_keeps_only_the_strongest_weights(bot: BotHarness) -> None:
+    await bot.say("/start")
+    stories = personal.MAX_LEARNED // 3 + 3  # three new headline words each: past the cap
+    words = [f"kata{chr(97 + n // 26 % 26)}{chr(97 + n % 26)}" for n in range(3 * stories)]
+    for n in range(stories):  # one topic and one outlet run through all of them
+        title = " ".join(words[3 * n : 3 * n + 3])
+        story = await add_story(bot.resources, title, topics=("ekonomi",), outlets=("Kompas",))
+        await tap(bot, f"fb|+|{story}")
+    learned = await weights(bot)
+    assert len(learned) == personal.MAX_LEARNED
+    assert learned["t:ekonomi"] == pytest.approx(stories, rel=0.01)
+    assert learned["o:Kompas"] == pytest.approx(0.2 * stories, rel=0.01)
