@@ -12,7 +12,8 @@ habit that stops fades out and the weights stay small without pruning rules of t
 The personal ranking multiplies the editorial score (coverage, recency, pins: the same for
 everyone) by ``exp(BETA · a)``, where ``a`` is the story's summed affinity, clamped. Editor pins
 are always shown, and at least one item in five is kept for stories outside the chat's habits
-(none of their features liked), so a reader still sees what the newsroom thinks matters.
+(none of their features liked; the least habitual when every story touches a habit), so a
+reader still sees what the newsroom thinks matters.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ class Picks:
     """A chat's Berita Pilihan: the stories, best first, and why."""
 
     ids: list[int]
-    outside: list[int]  # those of `ids` outside the chat's habits
+    outside: list[int]  # those of `ids` outside the chat's habits (or standing in for them)
     reasons: list[str]  # the liked features behind the picks, strongest first
 
 
@@ -155,6 +156,11 @@ def affinity(features: Sequence[str], weights: Mapping[str, float]) -> float:
 def in_habit(features: Sequence[str], weights: Mapping[str, float]) -> bool:
     """Whether one of a story's features is among the chat's habits."""
     return any(weights.get(f, 0.0) >= HABIT for f in features)
+
+
+def pull(features: Sequence[str], weights: Mapping[str, float]) -> float:
+    """How strongly a story's most liked feature draws the chat."""
+    return max((weights.get(f, 0.0) for f in features), default=0.0)
 
 
 def rank(candidates: Sequence[Candidate], weights: Mapping[str, float], size: int) -> Picks:
@@ -176,7 +182,13 @@ def rank(candidates: Sequence[Candidate], weights: Mapping[str, float], size: in
     wanted = -(-len(chosen) // OUT_OF_HABIT_EVERY)  # ceil: one in five, rounded up
     outside = [c for c in chosen if c.id not in habits]
     if len(outside) < wanted:
-        spare = [c for _, c in scored[size:] if not in_habit(c.features, weights)]
+        rest = [c for _, c in scored[size:]]
+        spare = [c for c in rest if not in_habit(c.features, weights)]
+        if len(spare) < wanted - len(outside):
+            # Every story touches a habit (a chat that liked a little of everything): the
+            # least habitual stand in, so the room outside is never taken from the reader.
+            touching = [c for c in rest if in_habit(c.features, weights)]
+            spare += sorted(touching, key=lambda c: pull(c.features, weights))
         # The lowest-ranked habitual picks make room (pins never do).
         for newcomer in spare[: wanted - len(outside)]:
             for i in range(len(chosen) - 1, -1, -1):

@@ -78,6 +78,17 @@ def test_one_item_in_five_stays_outside_the_habits() -> None:
     assert len(ten.outside) == 2
 
 
+def test_room_outside_the_habits_stays_when_every_story_touches_one() -> None:
+    # Every story is from an outlet the chat votes for: none lies wholly outside its habits.
+    football = [Candidate(i, 10.0 - i * 0.1, ("t:sepak-bola", "o:Kompas")) for i in range(8)]
+    politics = [Candidate(50 + i, 9.0 - i * 0.1, ("t:politik", "o:Kompas")) for i in range(3)]
+    weights = {"t:sepak-bola": 3.0, "o:Kompas": affinity.HABIT + 0.1}
+    picks = affinity.rank([*football, *politics], weights, 5)
+    assert picks.ids == [0, 1, 2, 3, 50]  # the least habitual, editors' best first, stands in
+    assert picks.outside == [50]
+    assert picks.reasons == ["t:sepak-bola", "o:Kompas"]
+
+
 def test_editor_pins_are_always_shown() -> None:
     pinned = Candidate(50, 101.0, ("t:politik",), pinned=True)
     pool = [*[Candidate(100 + i, 5.0, ("t:sepak-bola",)) for i in range(8)], pinned]
