@@ -10,8 +10,10 @@ a read in the Mini App or an inline share up a little. Weights fade with a half-
 habit that stops fades out and the weights stay small without pruning rules of their own.
 
 The personal ranking multiplies the editorial score (coverage, recency, pins: the same for
-everyone) by ``exp(BETA · a)``, where ``a`` is the story's summed affinity, clamped. Editor pins
-are always shown, and at least one item in five is kept for stories outside the chat's habits
+everyone) by ``exp(BETA · a)``, where ``a`` is the story's summed affinity, clamped; a keen
+chat's weights are read relative to its strongest (`scale_of`), so that its outlets and the
+topics travelling with its tastes do not reach the clamp as its tastes do. Editor pins are
+always shown, and at least one item in five is kept for stories outside the chat's habits
 (none of their features liked; the least habitual when every story touches a habit), so a
 reader still sees what the newsroom thinks matters.
 """
@@ -34,15 +36,19 @@ MAX_FEATURE = 120  # characters of a feature key (outlet names are the long ones
 TITLE_WORDS = 3  # headline words a story is described by
 MIN_WORD = 4  # shorter stems ("gol", "rp") are too ambiguous to learn from
 BETA = 0.9  # how strongly affinity reorders the editorial ranking
-# |summed affinity| beyond this changes nothing more (at most ×e^5.4). A taste a reader keeps
-# tapping grows well past the topics that merely travel with it (hukum 9, politik 2): a low
-# clamp makes them equal. bench.personal: +0.05 precision@5 from 3 to 6 (tuned on --seed 1).
+# |summed affinity| (in the chat's units, `scale_of`) beyond this changes nothing more (at most
+# ×e^5.4): a story with two of the chat's tastes still ranks above one with one of them.
+# bench.personal: +0.05 precision@5 from 3 to 6 (tuned on --seed 1).
 CLAMP = 6.0
 # A feature weighted this much or more is one of the chat's habits: one vote on a topic, or two
 # reads; not yet one vote on a broad topic (1/3) nor two on a headline word, which made a
 # fifth of all stories habits at the first taps, so the room outside them was taken from a
 # liked pick rather than by a pin (bench.personal, --seed 1: +0.03 precision@5 over 0.25).
 HABIT = 0.35
+# A taste at full strength (three votes): a chat whose strongest weight is beyond it has its
+# weights read relative to that strongest one (bench.personal, --seed 1: +0.07 precision@5 on
+# days 7-14, and more taps no longer rank worse than fewer).
+FULL = 3.0
 OUT_OF_HABIT_EVERY = 5  # at least one item in this many lies outside the habits
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -147,10 +153,20 @@ class Picks:
     reasons: list[str]  # the liked features behind the picks, strongest first
 
 
-def affinity(features: Sequence[str], weights: Mapping[str, float]) -> float:
-    """A story's summed affinity for a chat, clamped."""
-    total = sum(weights.get(f, 0.0) for f in features)
+def affinity(features: Sequence[str], weights: Mapping[str, float], scale: float = 1.0) -> float:
+    """A story's summed affinity for a chat, in units of `scale`, clamped."""
+    total = sum(weights.get(f, 0.0) for f in features) / scale
     return max(-CLAMP, min(CLAMP, total))
+
+
+def scale_of(weights: Mapping[str, float]) -> float:
+    """What one unit of affinity is for this chat: 1, or its strongest taste over FULL.
+
+    Weights grow with every tap; read absolutely, a keen reader's outlets and the topics that
+    travel with its tastes would all reach the clamp too, and rank as high as the tastes.
+    """
+    strongest = max((abs(w) for w in weights.values()), default=0.0)
+    return max(1.0, strongest / FULL)
 
 
 def in_habit(features: Sequence[str], weights: Mapping[str, float]) -> bool:
@@ -172,8 +188,12 @@ def rank(candidates: Sequence[Candidate], weights: Mapping[str, float], size: in
     if not weights:
         chosen = sorted(candidates, key=lambda c: c.pinned, reverse=True)[:size]
         return Picks([c.id for c in chosen], [c.id for c in chosen], [])
+    unit = scale_of(weights)
     scored = sorted(
-        ((c.editorial * math.exp(BETA * affinity(c.features, weights)), c) for c in candidates),
+        (
+            (c.editorial * math.exp(BETA * affinity(c.features, weights, unit)), c)
+            for c in candidates
+        ),
         key=lambda sc: (sc[1].pinned, sc[0]),
         reverse=True,
     )

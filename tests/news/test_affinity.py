@@ -78,6 +78,18 @@ def test_one_item_in_five_stays_outside_the_habits() -> None:
     assert len(ten.outside) == 2
 
 
+def test_a_keen_readers_taste_still_beats_what_travels_with_it() -> None:
+    # Thirty votes for football, seven of them on Kompas stories: read absolutely, both weights
+    # are past the clamp, and Kompas's editorially bigger politics story would come first.
+    weights = {"t:sepak-bola": 30.0, "o:Kompas": 7.0}
+    politics = Candidate(1, 9.0, ("t:politik", "o:Kompas"))
+    football = Candidate(2, 3.0, ("t:sepak-bola", "o:Bola"))
+    picks = affinity.rank([politics, football, *stories(6)], weights, 5)
+    assert picks.ids[:2] == [2, 1]
+    assert affinity.scale_of(weights) == pytest.approx(30.0 / affinity.FULL)
+    assert affinity.scale_of({"t:sepak-bola": 2.0}) == 1.0  # a few taps are read as they are
+
+
 def test_room_outside_the_habits_stays_when_every_story_touches_one() -> None:
     # Every story is from an outlet the chat votes for: none lies wholly outside its habits.
     football = [Candidate(i, 10.0 - i * 0.1, ("t:sepak-bola", "o:Kompas")) for i in range(8)]
