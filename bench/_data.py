@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -13,3 +15,11 @@ def require_shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         sys.exit(f"this benchmark needs the real data at {SHARED_DATA}")
     return SHARED_DATA
+
+
+def indosum_headline(row: dict[str, Any]) -> str:
+    """An IndoSum article's headline: its address's words when they make one, else its lead
+    sentence (the dev files carry no title)."""
+    slug = row["source_url"].rstrip("/").split("/")[-1]
+    words = [w for w in re.split(r"[-_]", slug) if w.isalpha()]
+    return " ".join(words).capitalize() if len(words) >= 4 else str(row["paragraphs"][0][0])

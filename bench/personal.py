@@ -40,24 +40,20 @@ import json
 import math
 import os
 import random
-import re
 import statistics
-import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bench._data import require_shared_data
-from bench._schema import postgres_schema
+from bench._data import indosum_headline, require_shared_data
+from bench._schema import throwaway_store
 from bot.delivery.personal import (
     FeatureCache,
     candidates_of,
@@ -70,8 +66,7 @@ from bot.news import affinity
 from bot.news.affinity import Candidate, Picks, Signal
 from bot.news.topics.classify import classify
 from bot.news.topics.taxonomy import REGION_PREFIX
-from storage.db import create_engine, session_factory
-from storage.migrate import upgrade
+from storage.db import session_factory
 from storage.models import Article, Chat, Source, Story
 
 TZ = ZoneInfo("Asia/Jakarta")
@@ -107,13 +102,6 @@ class Item:
         return found[0] if found else None
 
 
-def headline(row: dict[str, Any]) -> str:
-    """The article's headline: its address's words, as bench.search makes it, else its lead."""
-    slug = row["source_url"].rstrip("/").split("/")[-1]
-    words = [w for w in re.split(r"[-_]", slug) if w.isalpha()]
-    return " ".join(words).capitalize() if len(words) >= 4 else str(row["paragraphs"][0][0])
-
-
 def load_items() -> list[Item]:
     """The IndoSum dev articles, classified as the ingest classifies a story."""
     path = require_shared_data() / "summarization" / "indosum_dev.jsonl"
@@ -122,7 +110,7 @@ def load_items() -> list[Item]:
         for line in lines:
             row = json.loads(line)
             text = "\n".join(" ".join(p) for p in row["paragraphs"])
-            title = headline(row)
+            title = indosum_headline(row)
             topics = classify(title=title, text=text, url=row["source_url"])
             lead = " ".join(s for p in row["paragraphs"][:1] for s in p[:2])
             items.append(Item(title, lead, row["source_url"], row["source"], tuple(topics)))
@@ -381,22 +369,6 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
 
 
-@asynccontextmanager
-async def store(postgres: str | None) -> AsyncIterator[AsyncEngine]:
-    """A migrated, empty database: a SQLite file, or a throw-away PostgreSQL schema."""
-    if postgres is not None:
-        async with postgres_schema(postgres) as engine:
-            yield engine
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = create_engine(f"sqlite+aiosqlite:///{Path(tmp) / 'personal.db'}")
-        await upgrade(engine)
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-
-
 def summary(
     days: Sequence[Day], args: argparse.Namespace, load: Sequence[float]
 ) -> dict[str, Any]:
@@ -501,7 +473,7 @@ async def main() -> None:
     load = os.getloadavg()
     items = load_items()
     readers = draw_readers(items, args.readers, random.Random(args.seed * 1000 + 1))
-    async with store(args.postgres) as engine:
+    async with throwaway_store(args.postgres, "personal") as engine:
         days = await simulate(engine, items, readers, args)
     report = summary(days, args, load)
     if args.json:

@@ -28,28 +28,24 @@ import os
 import random
 import re
 import statistics
-import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bench._data import require_shared_data
-from bench._schema import postgres_schema
+from bench._data import indosum_headline, require_shared_data
+from bench._schema import throwaway_store
 from bot.news.search import ANALYSIS_VERSION
 from bot.news.search.analysis import STOP_WORDS, analyse, fold, stem
 from bot.news.search.document import story_document
 from bot.news.search.query import parse_query
 from storage import search
-from storage.db import create_engine, session_factory
-from storage.migrate import upgrade
+from storage.db import session_factory
 from storage.models import Story
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -76,12 +72,9 @@ def corpus() -> list[Doc]:
         for line in lines:
             row = json.loads(line)
             sentences = [s for p in row["paragraphs"] for s in p]
-            slug = row["source_url"].rstrip("/").split("/")[-1]
-            words = [w for w in re.split(r"[-_]", slug) if w.isalpha()]
-            title = " ".join(words).capitalize() if len(words) >= 4 else sentences[0]
             docs.append(
                 Doc(
-                    title=title,
+                    title=indosum_headline(row),
                     lead=" ".join(sentences[:2]),
                     body="\n\n".join(" ".join(p) for p in row["paragraphs"]),
                     reference=" ".join(row["summary"]),
@@ -123,23 +116,6 @@ def synthetic(docs: list[Doc], size: int, rng: random.Random) -> list[tuple[str,
         body = "\n\n".join(source[: rng.randint(3, 8)])
         made.append((title, lead, body))
     return made
-
-
-@asynccontextmanager
-async def store(kind: str, url: str | None) -> AsyncIterator[AsyncEngine]:
-    """A migrated, empty database: a SQLite file, or a throw-away PostgreSQL schema."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            engine = create_engine(f"sqlite+aiosqlite:///{Path(tmp) / 'search.db'}")
-            await upgrade(engine)
-            try:
-                yield engine
-            finally:
-                await engine.dispose()
-        return
-    assert url is not None
-    async with postgres_schema(url) as engine:
-        yield engine
 
 
 def dates(count: int, rng: random.Random) -> list[datetime]:
@@ -245,7 +221,7 @@ async def relevance(kind: str, url: str | None, queries: list[tuple[str, int]]) 
     when = dates(len(docs), rng)
     stories = [(d.title, d.lead, d.body) for d in docs]
     entries, _ = analysed(stories, when)
-    async with store(kind, url) as engine:
+    async with throwaway_store(url if kind == "postgresql" else None, "search") as engine:
         await fill(engine, stories, when, entries)
         async with session_factory(engine).begin() as session:
             await session.execute(
@@ -280,7 +256,7 @@ async def scale(
     queries: list[str],
 ) -> dict[str, Any]:
     entries, when, stories = built
-    async with store(kind, url) as engine:
+    async with throwaway_store(url if kind == "postgresql" else None, "search") as engine:
         write_s = await fill(engine, stories, when, entries)
         if kind == "sqlite":
             async with session_factory(engine).begin() as session:
