@@ -170,38 +170,32 @@ async def _merge_into(session: AsyncSession, old: Chat, new_pk: int, now: dateti
         .values(chat_pk=new_pk)
         .execution_options(synchronize_session=False)
     )
-    given = DigestItem.__table__.alias("given")
-    same_item = (
-        select(given.c.story_id)
-        .where(
-            given.c.chat_pk == new_pk,
-            given.c.day == DigestItem.day,
-            given.c.story_id == DigestItem.story_id,
-        )
+    # Digest items and what the old chat's feedback taught go along, except where the new
+    # chat already has the same row (its own is kept; the old one goes with the old chat).
+    await _move_rows(session, DigestItem, old.id, new_pk, ("day", "story_id"))
+    await _move_rows(session, ChatAffinity, old.id, new_pk, ("feature",))
+    await _move_rows(session, ChatFeedback, old.id, new_pk, ("story_id", "signal"))
+    await session.execute(delete(Chat).where(Chat.id == old.id))
+
+
+async def _move_rows(
+    session: AsyncSession, model: Any, old_pk: int, new_pk: int, key: tuple[str, ...]
+) -> None:
+    """Give `model`'s rows of chat `old_pk` to `new_pk`, but for those whose other primary-key
+    columns (`key`) the new chat already has."""
+    table = model.__table__
+    theirs = table.alias("theirs")
+    same = (
+        select(theirs.c.chat_pk)
+        .where(theirs.c.chat_pk == new_pk, *(theirs.c[k] == table.c[k] for k in key))
         .exists()
     )
     await session.execute(
-        update(DigestItem)
-        .where(DigestItem.chat_pk == old.id, ~same_item)
+        update(table)
+        .where(table.c.chat_pk == old_pk, ~same)
         .values(chat_pk=new_pk)
         .execution_options(synchronize_session=False)
     )
-    # What the old chat's feedback taught goes along, where the new chat has not learned the same.
-    learned = select(ChatAffinity.feature).where(ChatAffinity.chat_pk == new_pk)
-    await session.execute(
-        update(ChatAffinity)
-        .where(ChatAffinity.chat_pk == old.id, ChatAffinity.feature.not_in(learned))
-        .values(chat_pk=new_pk)
-        .execution_options(synchronize_session=False)
-    )
-    told = select(ChatFeedback.story_id).where(ChatFeedback.chat_pk == new_pk)
-    await session.execute(
-        update(ChatFeedback)
-        .where(ChatFeedback.chat_pk == old.id, ChatFeedback.story_id.not_in(told))
-        .values(chat_pk=new_pk)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(delete(Chat).where(Chat.id == old.id))
 
 
 async def subscribe(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import chats, stories
 from storage.chats import KEYWORD, PILIHAN, TOPIC
-from storage.models import Chat, Delivery, DigestItem
+from storage.models import Chat, ChatAffinity, ChatFeedback, Delivery, DigestItem
 from tests.dbs import database_engine
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
@@ -244,3 +244,32 @@ async def test_migration_into_an_existing_supergroup_row_loses_nothing(
         ]
         assert await _given_to(s, merged.id) == [("2026-11-25", ids[1]), ("2026-11-25", ids[2])]
         assert await _owed_to(s, old_pk) == [] and await _given_to(s, old_pk) == []
+
+
+async def test_migration_into_an_existing_supergroup_carries_what_was_learned(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as s:
+        story = await _story(s, "Berita dinilai")
+        old = await chats.ensure_chat(s, chat_id=-62, type="group", now=NOW)
+        early = await chats.ensure_chat(s, chat_id=-10062, type="supergroup", now=NOW)
+        s.add_all(
+            [
+                ChatAffinity(chat_pk=old.id, feature="t:olahraga", weight=2.0, learned_at=NOW),
+                ChatAffinity(chat_pk=old.id, feature="t:politik", weight=-1.0, learned_at=NOW),
+                ChatAffinity(chat_pk=early.id, feature="t:olahraga", weight=0.5, learned_at=NOW),
+                ChatFeedback(chat_pk=old.id, story_id=story, signal="vote", value=1, at=NOW),
+                ChatFeedback(chat_pk=old.id, story_id=story, signal="read", value=1, at=NOW),
+                ChatFeedback(chat_pk=early.id, story_id=story, signal="vote", value=-1, at=NOW),
+            ]
+        )
+    async with sessions.begin() as s:
+        assert await chats.migrate_chat(s, -62, -10062, NOW) == 1
+    async with sessions() as s:
+        rows = await s.execute(select(ChatAffinity.feature, ChatAffinity.weight))
+        weights = {str(f): float(w) for f, w in rows}
+        rows = await s.execute(select(ChatFeedback.signal, ChatFeedback.value))
+        signals = sorted((str(k), int(v)) for k, v in rows)
+    # The supergroup's own row wins where both learned the same; the rest comes along.
+    assert weights == {"t:olahraga": 0.5, "t:politik": -1.0}
+    assert signals == [("read", 1), ("vote", -1)]
