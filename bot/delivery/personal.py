@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.pilihan import PickPolicy, candidate_rows, local_day, score
+from bot.delivery.pilihan import PickPolicy, candidate_rows, editorial_order, local_day
 from bot.i18n import default_catalogue
 from bot.news import affinity
 from bot.news.affinity import Candidate, Picks, Signal
@@ -295,18 +295,16 @@ async def candidates_of(
 ) -> list[Candidate]:
     """Candidate rows (bot.delivery.pilihan.candidate_rows) in the editorial order, with their
     scores and features."""
-    ordered = sorted(
-        rows, key=lambda r: (score(r, now, policy), r.published_at, r.id), reverse=True
-    )
-    features = await cache.get(session, [int(r.id) for r in ordered])
+    ordered = editorial_order(rows, now, policy)
+    features = await cache.get(session, [int(r.id) for r, _ in ordered])
     return [
         Candidate(
             id=int(r.id),
-            editorial=score(r, now, policy),
+            editorial=editorial,
             features=features.get(int(r.id), ()),
             pinned=r.pinned_at is not None and now - r.pinned_at <= policy.window,
         )
-        for r in ordered
+        for r, editorial in ordered
     ]
 
 

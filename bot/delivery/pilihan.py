@@ -8,6 +8,7 @@ rather than answering that there is none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
@@ -107,8 +108,17 @@ async def ranked_ids(
     """Every candidate of the window, best first by the editorial score."""
     policy = policy or PickPolicy()
     rows = await candidate_rows(session, now=now, tz=tz, chat_pk=chat_pk, policy=policy)
-    rows.sort(key=lambda r: (score(r, now, policy), r.published_at, r.id), reverse=True)
-    return [int(r.id) for r in rows]
+    return [int(r.id) for r, _ in editorial_order(rows, now, policy)]
+
+
+def editorial_order(
+    rows: Sequence[Any], now: datetime, policy: PickPolicy
+) -> list[tuple[Any, float]]:
+    """Candidate rows (`candidate_rows`) with their scores, best first (ties: the newer, then
+    the later id): the one editorial order the picks and the personal ranking start from."""
+    scored = [(r, score(r, now, policy)) for r in rows]
+    scored.sort(key=lambda rs: (rs[1], rs[0].published_at, rs[0].id), reverse=True)
+    return scored
 
 
 @dataclass(frozen=True, slots=True)

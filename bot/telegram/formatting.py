@@ -336,6 +336,8 @@ def feedback_rows(
 
     `reset` adds the button that forgets what the chat taught (when it taught something).
     """
+    if not story_ids:
+        return []
     cat = catalogue or default_catalogue()
     if len(story_ids) == 1:
         (story,) = story_ids
@@ -351,4 +353,4 @@ def feedback_rows(
         ]
     if reset:
         rows.append([(cat.text(lang, "feedback.reset"), FEEDBACK_RESET)])
-    return rows if story_ids else []
+    return rows
