@@ -31,7 +31,7 @@ from telegram import Update
 from bench.telegram_farm import TelegramFarm
 from bench.webapp import TOKEN, WORDS, database, percentile, seed
 from bot.config import Settings
-from bot.delivery.pilihan import AHEAD, PickPolicy, ranked_ids, score
+from bot.delivery.pilihan import AHEAD, PickPolicy, editorial_order, ranked_ids
 from bot.ingest.indexing import reindex
 from bot.runtime import open_resources
 from bot.telegram.app import build_application
@@ -81,8 +81,8 @@ async def _old_pick(session: Any, now: datetime, policy: PickPolicy) -> list[Any
         .limit(policy.candidates)
     )
     stories = list((await session.scalars(query)).all())
-    stories.sort(key=lambda s: (score(s, now, policy), s.published_at, s.id), reverse=True)
-    return await views_of(session, stories[:PAGE])
+    ordered = [story for story, _ in editorial_order(stories, now, policy)]
+    return await views_of(session, ordered[:PAGE])
 
 
 async def measure_store(kind: str, args: argparse.Namespace) -> dict[str, Any]:
