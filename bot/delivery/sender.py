@@ -51,6 +51,8 @@ WRITE_LINGER = 0.05
 # Shared-budget slots (PostgreSQL, several processes) are taken for the rows due in the next
 # this-many seconds at once: one round trip for 50 messages at 1,000 a second, still one per
 # message at 30 (a reply from another process then never waits behind a block of them).
+# The next batch is taken beside the sends while the last one is used (at most two in hand):
+# taken only once the slots in hand ran out, each round trip was lost from the shared pace.
 SHARED_AHEAD = 0.05
 # A slot taken ahead is used within this long of its time, or taken again.
 GRANT_KEEP = 0.5
@@ -135,6 +137,12 @@ class Sender:
         # Row id → when its shared slot (taken ahead, with others) comes, on the pacer's clock.
         self._granted: dict[int, float] = {}
         self._shared_batch = max(1, int(pacer.rate * SHARED_AHEAD))
+        # The batch of shared slots being taken beside the sends, and its rows.
+        self._granting: asyncio.Task[None] | None = None
+        self._granting_ids: set[int] = set()
+        # Rows are claimed and composed beside the sends too: a claim takes tens of
+        # milliseconds, and the send loop waiting on it left its slots unused.
+        self._filling: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """New rows were enqueued (or cancelled): look at the ledger now, not at the next poll."""
@@ -176,8 +184,13 @@ class Sender:
         return await self._budget.reply_slot(chat_id, chat_type, patience=patience)
 
     async def _step(self) -> None:
+        if self._filling is not None and self._filling.done():
+            filled, self._filling = self._filling, None
+            filled.result()  # a failed claim fails the step, as if it had run here
         now = self.pacer.now()
-        if self._heap and now >= self._check_at:
+        # Not while a claim is on its way: rows it claimed after the check's snapshot would
+        # look taken away.
+        if self._heap and now >= self._check_at and self._filling is None:
             await self._check_claims()
         paused = self.pacer.paused_until - now
         if paused > 0:
@@ -190,8 +203,12 @@ class Sender:
             return
         if self._sweep:
             await self._sweep_late()
-        if len(self._heap) < self._capacity // 2 and not self._drained:
-            await self._fill()
+        if len(self._heap) < self._capacity // 2 and not self._drained and self._filling is None:
+            self._filling = asyncio.create_task(self._fill())
+            self._filling.add_done_callback(lambda _: self._wake.set())  # work, or an error
+            if not self._heap:
+                await asyncio.wait([self._filling], timeout=IDLE_POLL)
+                return
         if not self._heap:
             await self._idle(IDLE_POLL)
             return
@@ -366,13 +383,28 @@ class Sender:
 
     async def _shared_wait(self, item: Outgoing, paid: bool) -> float | None:
         """Seconds until `item`'s slot of the shared budget, or None when another process
-        holds its chat. Slots are taken for a batch of rows ready now, in one round trip."""
+        holds its chat. Slots are taken for a batch of rows ready now, in one round trip, and
+        the next batch's beside the sends."""
         if self._budget.shared is None:
             return 0.0
+        if item.delivery_id in self._granting_ids and self._granting is not None:
+            # Its slot is on its way: wait for that round trip, not a second one. A failed
+            # one is retried below, where its error reaches the step.
+            await asyncio.wait([self._granting])
+            self.stats["shared_waited"] += 1
         now = self.pacer.now()
         at = self._granted.pop(item.delivery_id, None)
         if at is not None and now - at <= GRANT_KEEP:
+            self.stats["shared_ahead"] += 1
+            self._take_ahead(paid)
             return max(0.0, at - now)
+        self.stats["shared_stale" if at is not None else "shared_inline"] += 1
+        if at is not None:
+            # Its batch was taken before a pause or a stall: the slots after it are as old.
+            # Forget them all, so the batch taken now is the queue's next rows in order (one
+            # round trip per stale row, each taking slots for rows further back, put the
+            # shared pace seconds ahead of the queue).
+            self._granted = {k: t for k, t in self._granted.items() if now - t <= GRANT_KEEP}
         ahead = self._ready_now(self._shared_batch - 1, paid)
         batch = [item, *(entry[2] for entry in ahead)]
         try:
@@ -391,7 +423,44 @@ class Sender:
             else:  # back at the head of the queue, in its place, with its slot
                 self._granted[other.delivery_id] = now + wait
                 heapq.heappush(self._heap, entry)
+        self._take_ahead(paid)
         return waits[0]
+
+    def _take_ahead(self, paid: bool) -> None:
+        """Start taking the next batch of shared slots, unless a batch is still in hand."""
+        if self._granting is not None or len(self._granted) >= self._shared_batch:
+            return
+        horizon = self.pacer.now() + 2 * SHARED_AHEAD
+        batch = [
+            item
+            for ready, _, item in heapq.nsmallest(
+                len(self._granted) + 2 * self._shared_batch, self._heap
+            )
+            if ready <= horizon
+            and item.delivery_id not in self._granted
+            and self._is_paid(item) == paid
+            and self._ready_at(item) <= horizon
+        ][: self._shared_batch]
+        if not batch:
+            return
+        self._granting_ids = {item.delivery_id for item in batch}
+        self._granting = asyncio.create_task(self._take_slots(batch, paid))
+
+    async def _take_slots(self, batch: list[Outgoing], paid: bool) -> None:
+        try:
+            waits = await self._budget.shared_slots(
+                [(o.chat_id, o.chat_type) for o in batch], paid=paid
+            )
+        except Exception as exc:  # the rows take their slots themselves, and meet the error
+            if not self._watch.failed(exc, "the send budget"):
+                log.exception("taking shared send slots ahead failed")
+            return
+        finally:
+            self._granting, self._granting_ids = None, set()
+        now = self.pacer.now()
+        for other, wait in zip(batch, waits, strict=True):
+            if wait is not None:  # None: its chat is held elsewhere, deferred in the pacer
+                self._granted[other.delivery_id] = now + wait
 
     def _ready_now(self, n: int, paid: bool) -> list[tuple[float, int, Outgoing]]:
         """Take up to `n` more queued rows of the same pace that could be sent now (the head
@@ -403,7 +472,9 @@ class Sender:
             entry = heapq.heappop(self._heap)
             item = entry[2]
             ok = self._is_paid(item) == paid and self._ready_at(item) <= now
-            (taken if ok and item.delivery_id not in self._granted else others).append(entry)
+            row = item.delivery_id
+            free = row not in self._granted and row not in self._granting_ids
+            (taken if ok and free else others).append(entry)
         for entry in others:
             heapq.heappush(self._heap, entry)
         return taken
@@ -416,15 +487,15 @@ class Sender:
         PACED.set(True)  # this task's calls drew on the budget already (its own context)
         plain = False
         try:
-            self.pacer.sending(stamp)
-            verdict, message_id = await self._attempt(item)
+            verdict, message_id = await self._attempt(item, stamp)
             if verdict.action is Action.PLAIN_TEXT and item.rendered is not None:
                 log.warning("Telegram could not parse our HTML (%s); sending plain text", verdict)
                 plain = True
                 text = plain_text(item.rendered.text)
-                self.pacer.sending(await self.pacer.slot(paid=self._is_paid(item)))
                 verdict, message_id = await self._attempt(
-                    replace(item, rendered=replace(item.rendered, text=text)), html=False
+                    replace(item, rendered=replace(item.rendered, text=text)),
+                    await self.pacer.slot(paid=self._is_paid(item)),
+                    html=False,
                 )
                 if verdict.action is Action.PLAIN_TEXT:
                     verdict = Verdict(Action.FAIL, verdict.reason)
@@ -451,8 +522,14 @@ class Sender:
             log.warning("flood control for the whole bot: pausing all sends for %.0f s", delay)
         await self._budget.flood(chat_id, delay, bot_wide=bot_wide)
 
-    async def _attempt(self, item: Outgoing, *, html: bool = True) -> tuple[Verdict, int | None]:
-        return await self._transport.send(item, html=html, paid=self._is_paid(item))
+    async def _attempt(
+        self, item: Outgoing, stamp: Stamp, *, html: bool = True
+    ) -> tuple[Verdict, int | None]:
+        self.pacer.sending(stamp)
+        try:
+            return await self._transport.send(item, html=html, paid=self._is_paid(item))
+        finally:
+            self.pacer.answered(stamp)
 
     async def _write_loop(self) -> None:
         while True:
@@ -484,6 +561,11 @@ class Sender:
             self._wake.set()
 
     async def _finish(self, writer: asyncio.Task[None]) -> None:
+        for side in (self._filling, self._granting):
+            if side is not None:  # its rows are queued (and handed back below) or orphans
+                await asyncio.wait([side], timeout=STOP_WRITE_TIMEOUT)
+                if side.done() and not side.cancelled() and side.exception() is not None:
+                    log.warning("stopping: %s", side.exception())
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=30)
         self._results.put_nowait(None)

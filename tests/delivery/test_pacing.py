@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery.pacing import Pacer, chat_gap, effective_rate
+from bot.delivery.pacing import WINDOW, Pacer, chat_gap, effective_rate
 
 
 class FakeClock:
@@ -130,3 +130,34 @@ async def test_a_stall_at_the_paid_rate_is_made_up_at_twice_the_pace_not_in_one_
     assert abs(gaps[-1] - pacer.interval) < 1e-9
     # … and made up in full: 300 slots take 300 intervals less the 100 missed, give or take.
     assert times[-1] - times[0] < 300 * pacer.interval - 0.09
+
+
+async def test_a_call_counts_from_its_answer_so_a_late_write_cannot_squeeze_the_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(10, clock=clock, sleep=clock.sleep)
+    first = await pacer.slot()
+    pacer.sending(first)
+    clock.now += 0.08  # a stall: the call reached Telegram, and was answered, 80 ms late
+    pacer.answered(first)
+    answered_at = clock.now
+    for _ in range(9):
+        pacer.sending(stamp := await pacer.slot())
+        pacer.answered(stamp)
+    await pacer.slot()  # the eleventh: its window counts from the first one's answer
+    assert clock.now >= answered_at + WINDOW - 1e-9
+    # Counted from the slot instead, it would have come 80 ms sooner: the room a stall ate.
+    assert clock.now - (answered_at - 0.08) >= WINDOW + 0.08 - 1e-9
+
+
+async def test_a_call_still_on_its_way_holds_the_window_open() -> None:
+    clock = FakeClock()
+    pacer = Pacer(10, clock=clock, sleep=clock.sleep)
+    stuck = await pacer.slot()
+    pacer.sending(stuck)  # never answered while the next ten are given
+    for _ in range(9):
+        pacer.sending(stamp := await pacer.slot())
+        pacer.answered(stamp)
+    clock.now += 2.0
+    asked = clock.now
+    await pacer.slot()
+    assert clock.now >= asked + WINDOW - 1e-9  # as if it were answered when asked
