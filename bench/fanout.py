@@ -116,6 +116,7 @@ async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds:
     from bot.delivery.budget import PostgresBudget, SendBudget
     from bot.delivery.pacing import Pacer, effective_rate
     from bot.delivery.service import build_service
+    from bot.ops.heap import freeze_startup
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     settings = Settings(
@@ -138,6 +139,7 @@ async def deliver(database_url: str, api: str, rate: float, paid: bool, seconds:
     )
     budget = SendBudget(Pacer(rate), shared)
     service = build_service(bot, sessions, settings, bot_username=lambda: None, budget=budget)
+    freeze_startup()  # as `newsbot run` and `worker` do once started
     start_rss = rss_mb()
     before = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = before.ru_utime + before.ru_stime

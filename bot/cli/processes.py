@@ -38,6 +38,7 @@ from bot.config import Settings, token_problem
 from bot.delivery.budget import PostgresBudget, SendBudget
 from bot.delivery.pacing import Pacer, effective_rate
 from bot.ops.health import start_ops_server
+from bot.ops.heap import freeze_startup
 from bot.ops.leader import Role, role_is_held
 from bot.ops.metrics import Metrics
 from bot.ops.retention import schedule_retention
@@ -126,6 +127,7 @@ async def run_bot(settings: Settings, mode: Mode = "run") -> int:
                 await _start_web(stack, application, settings, mode)
                 await _start_updates(stack, application, settings, mode)
             await _start_ops(stack, application, settings, metrics, mode)
+            freeze_startup()  # full collections stop walking start-up's objects (bot.ops.heap)
             log.info("newsbot is running as @%s (%s)", application.bot.username, mode)
             await stop.wait()
             log.info("stopping")
