@@ -123,6 +123,9 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._drained = True
+        # Bumped each time there may be new work; a claim that began before it cannot call
+        # the ledger drained (it may have missed what a `wake()` during it announced).
+        self._asked = 0
         self._sweep = False
         self._check_at = 0.0
         self._renew_at = 0.0
@@ -146,7 +149,7 @@ class Sender:
 
     def wake(self) -> None:
         """New rows were enqueued (or cancelled): look at the ledger now, not at the next poll."""
-        self._drained = False
+        self._look_again()
         self._check_at = 0.0
         self._wake.set()
 
@@ -225,10 +228,15 @@ class Sender:
         try:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         except TimeoutError:
-            self._drained = False  # deferred rows may have fallen due: look again
+            self._look_again()  # deferred rows may have fallen due
+
+    def _look_again(self) -> None:
+        self._drained = False
+        self._asked += 1
 
     async def _fill(self) -> None:
         want = min(FILL_MAX, self._capacity - len(self._heap))
+        asked = self._asked
         async with self._sessions.begin() as session:
             if self._orphans:
                 await ledger.release(
@@ -239,7 +247,7 @@ class Sender:
         self._orphans.clear()
         self._watch.ok()
         self._backoff.reset()
-        self._drained = len(claimed) < want
+        self._drained = len(claimed) < want and self._asked == asked
         # A row already queued or in flight here may come back if a claim was recovered by
         # mistake: it is ours, and it is sent (or recorded) once.
         fresh = [row for row in claimed if row.id not in self._held]
@@ -557,7 +565,7 @@ class Sender:
         if any(o.verdict.action is not Action.SENT for o in batch):
             # Rows went back to the ledger (or a chat is gone): look for work again, but
             # without the claims check `wake()` forces for outside callers.
-            self._drained = False
+            self._look_again()
             self._wake.set()
 
     async def _finish(self, writer: asyncio.Task[None]) -> None:
