@@ -32,15 +32,6 @@ class Tally:
     rate: float
 
     @classmethod
-    def of(cls, counts: dict[str, int], total: int, rate: float) -> Tally:
-        """From ledger counts per status and the broadcast's reach."""
-        sent, blocked = counts.get("sent", 0), counts.get("skipped", 0)
-        failed, cancelled = counts.get("failed", 0), counts.get("cancelled", 0)
-        remaining = max(0, total - sent - blocked - failed - cancelled)
-        remaining = max(remaining, counts.get("pending", 0) + counts.get("sending", 0))
-        return cls(sent, blocked, failed, cancelled, remaining, rate)
-
-    @classmethod
     def of_tally(cls, tally: dict[str, int], total: int, rate: float) -> Tally:
         """From a broadcast's tally (storage.ledger.tally: no ledger row counted) and reach."""
         sent, blocked = tally.get("sent", 0), tally.get("blocked", 0)

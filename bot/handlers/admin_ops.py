@@ -68,8 +68,8 @@ async def _running_broadcasts(ctx: BotContext, session: AsyncSession, lang: str)
         broadcast = await session.get(Broadcast, broadcast_id)
         if broadcast is None:
             continue
-        counts = await ledger.counts(session, broadcast_id=broadcast_id)
-        tally = Tally.of(counts, broadcast.total, 0.0)
+        # Its tally (a few rows), as the progress message reads it: never its ledger rows.
+        tally = Tally.of_tally(await ledger.tally(session, broadcast_id), broadcast.total, 0.0)
         lines.append(
             ctx.text(
                 lang,

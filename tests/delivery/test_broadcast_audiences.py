@@ -10,9 +10,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.delivery.service import build_service
 from storage.models import Broadcast, Delivery
@@ -247,5 +248,18 @@ async def test_stats_and_progress_use_the_previews_count(idle_bot: BotHarness) -
     )
     progress = [c for c in calls if c.method == "editMessageText"][-1]
     assert "ke pengikut topik Olahraga: 1 obrolan" in progress.text
-    stats = await bot.say("/stats", user_id=ADMIN_ID)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.lower().split()))
+
+    engine = bot.resources.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        stats = await bot.say("/stats", user_id=ADMIN_ID)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
     assert "Siaran berjalan: #1 ke pengikut topik Olahraga: 1 obrolan, sisa 1" in stats.text
+    # The running broadcast's line reads its tally, not a count of its (million) ledger rows.
+    assert any("from broadcast_tallies" in sql for sql in statements)
+    assert not [sql for sql in statements if "from deliveries" in sql and "broadcast_id" in sql]

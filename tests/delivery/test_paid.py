@@ -212,7 +212,11 @@ async def test_a_page_is_owed_in_one_statement_with_the_rows_one_by_one_would_ma
 
 
 def from_rows(counts: dict[str, int], total: int) -> Tally:
-    return Tally.of(counts, total, 0.0)
+    """What the ledger's rows say (counted one by one), in the tally's terms."""
+    sent, blocked = counts.get("sent", 0), counts.get("skipped", 0)
+    failed, cancelled = counts.get("failed", 0), counts.get("cancelled", 0)
+    remaining = max(0, total - sent - blocked - failed - cancelled)
+    return Tally(sent, blocked, failed, cancelled, remaining, 0.0)
 
 
 async def test_the_tally_follows_the_ledger_through_errors_and_a_cancel(
