@@ -387,6 +387,8 @@ class ChatAffinity(Base):
     weight: Mapped[float] = mapped_column(Float)
     learned_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    __table_args__ = (Index("ix_chat_affinities_learned_at", "learned_at"),)  # retention
+
 
 class ChatFeedback(Base):
     """A chat's signal on one story, so a second tap or read does not count twice.

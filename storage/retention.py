@@ -18,6 +18,7 @@ from storage import search
 from storage.ledger import OPEN_STATUSES
 from storage.models import (
     Article,
+    Base,
     Broadcast,
     ChatAffinity,
     ChatFeedback,
@@ -97,13 +98,28 @@ async def broadcasts_batch(
 async def digest_items_batch(session: AsyncSession, before_day: str, *, limit: int) -> int:
     """Delete up to `limit` digest items of local days before `before_day` (YYYY-MM-DD)."""
     key = (DigestItem.chat_pk, DigestItem.day, DigestItem.story_id)
-    rows = (
-        await session.execute(select(*key).where(DigestItem.day < before_day).limit(limit))
-    ).all()
+    return await _delete_some(session, DigestItem, key, DigestItem.day < before_day, limit)
+
+
+async def faded_affinities_batch(
+    session: AsyncSession, learned_before: datetime, *, limit: int
+) -> int:
+    """Delete up to `limit` affinity weights last learned before `learned_before`: faded to
+    nothing by now (the caller knows the half-life), they would only take room."""
+    key = (ChatAffinity.chat_pk, ChatAffinity.feature)
+    where = ChatAffinity.learned_at < learned_before
+    return await _delete_some(session, ChatAffinity, key, where, limit)
+
+
+async def _delete_some(
+    session: AsyncSession, model: type[Base], key: tuple[Any, ...], where: Any, limit: int
+) -> int:
+    """Delete up to `limit` rows of `model` matching `where`, picked by their primary `key`."""
+    rows = (await session.execute(select(*key).where(where).limit(limit))).all()
     if not rows:
         return 0
     keys = [tuple(r) for r in rows]
-    return await _delete(session, delete(DigestItem).where(tuple_(*key).in_(keys)))
+    return await _delete(session, delete(model).where(tuple_(*key).in_(keys)))
 
 
 async def referenced_story_ids(session: AsyncSession) -> set[int]:
@@ -175,11 +191,3 @@ async def _ids(session: AsyncSession, query: Any) -> list[int]:
 async def _delete(session: AsyncSession, stmt: Any) -> int:
     result = await session.execute(stmt.execution_options(synchronize_session=False))
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def delete_faded_affinities(session: AsyncSession, learned_before: datetime) -> int:
-    """Delete affinity weights last learned before `learned_before`: faded to nothing by now
-    (the caller knows the half-life), they would only take room."""
-    return await _delete(
-        session, delete(ChatAffinity).where(ChatAffinity.learned_at < learned_before)
-    )

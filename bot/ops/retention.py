@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -63,18 +64,29 @@ async def prune(
             await asyncio.sleep(policy.pause)
     # Digest days are local dates; a day of slack covers every time zone.
     before_day = (cutoff - timedelta(days=1)).date().isoformat()
+    done["digest_items"] += await _until_none_left(
+        sessions, policy, partial(retention.digest_items_batch, before_day=before_day)
+    )
+    await _prune_stories(sessions, policy, cutoff, done)
+    faded = partial(retention.faded_affinities_batch, learned_before=now - FADED_AFTER)
+    done["chat_affinities"] += await _until_none_left(sessions, policy, faded)
+    return {table: n for table, n in done.items() if n}
+
+
+async def _until_none_left(
+    sessions: async_sessionmaker[AsyncSession],
+    policy: RetentionPolicy,
+    batch: Callable[..., Awaitable[int]],
+) -> int:
+    """Run `batch(session, limit=…)`, a transaction each, until one deletes less than a batch."""
+    total = 0
     while True:
         async with sessions.begin() as session:
-            gone = await retention.digest_items_batch(session, before_day, limit=policy.batch)
-        done["digest_items"] += gone
+            gone = await batch(session, limit=policy.batch)
+        total += gone
         if gone < policy.batch:
-            break
+            return total
         await asyncio.sleep(policy.pause)
-    await _prune_stories(sessions, policy, cutoff, done)
-    async with sessions.begin() as session:
-        faded = now - FADED_AFTER
-        done["chat_affinities"] += await retention.delete_faded_affinities(session, faded)
-    return {table: n for table, n in done.items() if n}
 
 
 async def _prune_stories(

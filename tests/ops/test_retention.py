@@ -205,17 +205,15 @@ async def test_faded_tastes_and_signals_on_deleted_stories_go(
         ).first()
         kept_story = min(kept.stories)
         long_ago = NOW - FADED_AFTER - timedelta(days=1)
+        # More faded weights than a batch holds: retention takes them a batch at a time.
+        faded = [
+            {"chat_pk": chat_pk, "feature": f"k:kata{i}", "weight": 3.0, "learned_at": long_ago}
+            for i in range(BATCH + 5)
+        ]
+        fresh = {"chat_pk": chat_pk, "feature": "t:olahraga", "weight": 1.0, "learned_at": NOW}
         await s.execute(
             insert(ChatAffinity),
-            [
-                {
-                    "chat_pk": chat_pk,
-                    "feature": "t:politik",
-                    "weight": 3.0,
-                    "learned_at": long_ago,
-                },
-                {"chat_pk": chat_pk, "feature": "t:olahraga", "weight": 1.0, "learned_at": NOW},
-            ],
+            [*faded, fresh],
         )
         await s.execute(
             insert(ChatFeedback),
@@ -225,7 +223,7 @@ async def test_faded_tastes_and_signals_on_deleted_stories_go(
             ],
         )
     counts = await prune(sessions, RetentionPolicy(days=90, batch=BATCH, pause=0), NOW)
-    assert counts["chat_affinities"] == 1
+    assert counts["chat_affinities"] == BATCH + 5
     async with sessions() as s:
         assert (await s.scalars(select(ChatAffinity.feature))).all() == ["t:olahraga"]
         assert (await s.scalars(select(ChatFeedback.story_id))).all() == [kept_story]
