@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,3 +25,12 @@ def indosum_headline(row: dict[str, Any]) -> str:
     slug = row["source_url"].rstrip("/").split("/")[-1]
     words = [w for w in re.split(r"[-_]", slug) if w.isalpha()]
     return " ".join(words).capitalize() if len(words) >= 4 else str(row["paragraphs"][0][0])
+
+
+def indosum_rows() -> Iterator[dict[str, Any]]:
+    """The IndoSum dev articles (not `eval/`), one JSON object each, in file order."""
+    path = require_shared_data() / "summarization" / "indosum_dev.jsonl"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            row: dict[str, Any] = json.loads(line)
+            yield row

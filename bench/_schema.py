@@ -1,37 +1,23 @@
 """A throw-away database for one benchmark run: a SQLite file, or a PostgreSQL schema; made,
-migrated, dropped after."""
+migrated, dropped after (storage.scratch)."""
 
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import create_engine
-from storage.migrate import upgrade
+from storage import scratch
 
 
 @asynccontextmanager
 async def postgres_schema(url: str) -> AsyncIterator[AsyncEngine]:
     """Yield an engine on a new, migrated schema of the database at `url`; drop it after."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(url)
-    async with admin.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_async_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await upgrade(engine)
+    async with scratch.postgres_schema(url, "bench_") as engine:
         yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 @asynccontextmanager
@@ -42,9 +28,5 @@ async def throwaway_store(postgres: str | None, name: str) -> AsyncIterator[Asyn
             yield engine
         return
     with tempfile.TemporaryDirectory() as tmp:
-        engine = create_engine(f"sqlite+aiosqlite:///{Path(tmp) / f'{name}.db'}")
-        await upgrade(engine)
-        try:
+        async with scratch.sqlite_file(Path(tmp) / f"{name}.db") as engine:
             yield engine
-        finally:
-            await engine.dispose()

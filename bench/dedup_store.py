@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from bench._data import require_shared_data
+from bench._data import indosum_rows
 from bot.news.dedup import minhash as dedup
 from storage import stories
 from storage.db import create_engine, session_factory
@@ -33,12 +33,10 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 def sentence_pool() -> list[str]:
     """Every sentence of the IndoSum dev articles."""
-    path = require_shared_data() / "summarization" / "indosum_dev.jsonl"
     pool: list[str] = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            for paragraph in json.loads(line)["paragraphs"]:
-                pool.extend(s for s in paragraph if len(s.split()) >= 6)
+    for row in indosum_rows():
+        for paragraph in row["paragraphs"]:
+            pool.extend(s for s in paragraph if len(s.split()) >= 6)
     return pool
 
 

@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bench._data import indosum_headline, require_shared_data
+from bench._data import indosum_headline, indosum_rows
 from bench._schema import throwaway_store
 from bot.delivery.personal import (
     FeatureCache,
@@ -104,16 +104,13 @@ class Item:
 
 def load_items() -> list[Item]:
     """The IndoSum dev articles, classified as the ingest classifies a story."""
-    path = require_shared_data() / "summarization" / "indosum_dev.jsonl"
     items = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            text = "\n".join(" ".join(p) for p in row["paragraphs"])
-            title = indosum_headline(row)
-            topics = classify(title=title, text=text, url=row["source_url"])
-            lead = " ".join(s for p in row["paragraphs"][:1] for s in p[:2])
-            items.append(Item(title, lead, row["source_url"], row["source"], tuple(topics)))
+    for row in indosum_rows():
+        text = "\n".join(" ".join(p) for p in row["paragraphs"])
+        title = indosum_headline(row)
+        topics = classify(title=title, text=text, url=row["source_url"])
+        lead = " ".join(s for p in row["paragraphs"][:1] for s in p[:2])
+        items.append(Item(title, lead, row["source_url"], row["source"], tuple(topics)))
     return items
 
 

@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bench._data import indosum_headline, require_shared_data
+from bench._data import indosum_headline, indosum_rows
 from bench._schema import throwaway_store
 from bot.news.search import ANALYSIS_VERSION
 from bot.news.search.analysis import STOP_WORDS, analyse, fold, stem
@@ -66,21 +66,18 @@ class Doc:
 
 def corpus() -> list[Doc]:
     """The IndoSum dev articles."""
-    path = require_shared_data() / "summarization" / "indosum_dev.jsonl"
     docs = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            sentences = [s for p in row["paragraphs"] for s in p]
-            docs.append(
-                Doc(
-                    title=indosum_headline(row),
-                    lead=" ".join(sentences[:2]),
-                    body="\n\n".join(" ".join(p) for p in row["paragraphs"]),
-                    reference=" ".join(row["summary"]),
-                    paragraphs=[" ".join(p) for p in row["paragraphs"]],
-                )
+    for row in indosum_rows():
+        sentences = [s for p in row["paragraphs"] for s in p]
+        docs.append(
+            Doc(
+                title=indosum_headline(row),
+                lead=" ".join(sentences[:2]),
+                body="\n\n".join(" ".join(p) for p in row["paragraphs"]),
+                reference=" ".join(row["summary"]),
+                paragraphs=[" ".join(p) for p in row["paragraphs"]],
             )
+        )
     return docs
 
 

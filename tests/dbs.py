@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.db import create_engine
-from storage.migrate import upgrade
+from storage import scratch
 
 
 def postgres_url() -> str:
@@ -34,27 +33,11 @@ def postgres_url() -> str:
 async def database_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """Yield a migrated engine; on PostgreSQL each test gets its own schema, dropped after."""
     if backend == "sqlite":
-        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-        await upgrade(engine)
-        try:
+        async with scratch.sqlite_file(tmp_path / "test.db") as engine:
             yield engine
-        finally:
-            await engine.dispose()
         return
-    url = postgres_url()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(url)
-    async with admin.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_async_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await upgrade(engine)
+    async with scratch.postgres_schema(postgres_url(), "t_") as engine:
         yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 @asynccontextmanager
