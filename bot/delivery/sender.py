@@ -209,10 +209,7 @@ class Sender:
         if len(self._heap) < self._capacity // 2 and not self._drained and self._filling is None:
             self._filling = asyncio.create_task(self._fill())
             self._filling.add_done_callback(lambda _: self._wake.set())  # work, or an error
-            if not self._heap:
-                await asyncio.wait([self._filling], timeout=IDLE_POLL)
-                return
-        if not self._heap:
+        if not self._heap:  # until a claim brings work (its callback wakes us), or the poll
             await self._idle(IDLE_POLL)
             return
         ready, _, item = self._heap[0]
